@@ -1,0 +1,88 @@
+"""Bytes to text: BOM, then the HTTP header, then <meta charset>, then detection.
+
+Portals lie about their encoding (a GBK page served as UTF-8, UTF-16 labelled as GBK), so a declared
+charset is only used when the bytes actually decode under it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-]+)", re.I)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "euc-cn"}
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can recognise."""
+
+
+def _normalise_name(name: str) -> str | None:
+    name = name.strip().lower()
+    if name in _GB_FAMILY:
+        return "gb18030"  # superset: GB2312/GBK pages often contain GBK-only characters
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding used)."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            text = _try(data[len(bom) :], enc)
+            if text is not None:
+                return text, enc
+    utf16 = _looks_utf16(data)
+    if utf16:
+        text = _try(data[: len(data) - len(data) % 2], utf16)
+        if text is not None:
+            return text, utf16
+    declared: list[str] = []
+    if content_type:
+        m = _HEADER_CHARSET.search(content_type)
+        if m:
+            declared.append(m.group(1))
+    m2 = _META_CHARSET.search(data[:4096])
+    if m2:
+        declared.append(m2.group(1).decode("ascii", "ignore"))
+    candidates: list[str] = []
+    for name in declared:
+        enc = _normalise_name(name)
+        if enc and enc not in candidates:
+            candidates.append(enc)
+    for enc in ("utf-8", "gb18030"):
+        if enc not in candidates:
+            candidates.append(enc)
+    for enc in candidates:
+        text = _try(data, enc)
+        if text is not None:
+            return text, enc
+    if b"\x00" in data[:4096] and not utf16:
+        raise DecodeError("binary content: NUL bytes and no text encoding fits")
+    # Nothing decodes strictly: keep what we can, marking the bad bytes.
+    best = candidates[0]
+    return data.decode(best, errors="replace"), best

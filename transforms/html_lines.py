@@ -1,0 +1,101 @@
+"""HTML to lines of text, in page order, with table rows as `cell | cell |` (the seeds' layout)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree, html
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br center dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul title caption".split()
+)
+SKIP_TAGS = frozenset("script style noscript template iframe object embed svg canvas select option button head".split())
+CELL_TAGS = frozenset(("td", "th"))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\ufeff]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+MAX_HTML_CHARS = 20_000_000
+
+
+class HtmlError(ValueError):
+    """The input cannot be read as an HTML document."""
+
+
+def parse_html(text: str) -> html.HtmlElement:
+    """Parse once with lxml; recover from broken markup, never touch the network."""
+    if len(text) > MAX_HTML_CHARS:
+        raise HtmlError(f"page too large to clean: {len(text)} characters (limit {MAX_HTML_CHARS})")
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise HtmlError("empty page")
+    parser = html.HTMLParser(encoding="utf-8", recover=True, no_network=True, remove_comments=False, remove_pis=True, huge_tree=False)
+    try:
+        root = html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise HtmlError(f"unparseable HTML: {exc}") from exc
+    if root is None:
+        raise HtmlError("unparseable HTML: no document element")
+    return root
+
+
+def normalise_space(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_hidden(el: etree._Element) -> bool:
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
+
+
+def element_lines(elements: Iterable[etree._Element], include_tails: bool = False) -> list[str]:
+    """Text lines of the given elements, skipping scripts, styles, comments and hidden blocks.
+
+    Iterative so that hostile nesting depth cannot exhaust the Python stack.
+    """
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            line = normalise_space("".join(buf))
+            buf.clear()
+            if line and line.strip("| "):
+                out.append(line)
+
+    # stack of (element, phase) where phase 0 = enter, 1 = leave
+    stack: list[tuple[etree._Element, int]] = []
+    for el in reversed(list(elements)):
+        stack.append((el, 0))
+    roots = {id(e) for e in elements} if include_tails else set()
+    while stack:
+        el, phase = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else None
+        if phase == 1:
+            if tag in CELL_TAGS:
+                buf.append(" | ")
+            elif tag in BLOCK_TAGS:
+                flush()
+            if el.tail and (id(el) not in roots or include_tails):
+                buf.append(el.tail)
+            continue
+        if tag is None:  # comment or processing instruction: only its tail is text
+            if el.tail:
+                buf.append(el.tail)
+            continue
+        tag = tag.lower()
+        if tag in SKIP_TAGS or is_hidden(el):
+            if el.tail:
+                buf.append(el.tail)
+            continue
+        if tag in BLOCK_TAGS:
+            flush()
+        if el.text:
+            buf.append(el.text)
+        stack.append((el, 1))
+        for child in reversed(el):
+            stack.append((child, 0))
+    flush()
+    return [_NEWLINES.sub(" ", line) for line in out]

@@ -1,0 +1,202 @@
+"""Header labels (索引号, 发布机构, ...) to metadata fields, and the line-level chrome filter."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# field -> labels as printed on portals; spaces between characters are tolerated (索 引 号)
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "index_no": ("索引号", "索取号", "信息索引号"),
+    "publisher": ("发布机构", "发文机关", "发布单位", "信息发布机构"),
+    "disclosure": ("公开方式", "公开形式"),
+    "scope": ("公开范围",),
+    "topic": ("主题分类", "主题词分类", "信息分类"),
+    "category": ("组配分类", "体裁分类"),
+    "doc_no": ("发文字号", "文件编号", "文号"),
+    "written_date": ("成文日期", "发文日期", "生成日期"),
+    "published_at": ("发布日期", "发布时间", "公开日期", "公开时间", "时间", "日期"),
+    "source": ("信息来源", "来源", "稿源"),
+    "title": ("文件名称", "标题", "名称"),
+}
+# labels that only delimit: their values are chrome
+JUNK_LABELS: tuple[str, ...] = (
+    "浏览次数", "访问次数", "点击数", "点击量", "阅读次数", "浏览量", "字体", "字号", "分享到", "分享",
+    "打印", "有效性", "关键词", "责任编辑", "作者", "编辑",
+)
+
+_label_to_field: dict[str, str | None] = {}
+for _field, _labels in FIELD_LABELS.items():
+    for _label in _labels:
+        _label_to_field[_label] = _field
+for _label in JUNK_LABELS:
+    _label_to_field[_label] = None
+
+
+def _label_pattern(label: str) -> str:
+    return r"[ \u3000]*".join(re.escape(ch) for ch in label)
+
+
+_ALL_LABELS = sorted(_label_to_field, key=len, reverse=True)
+# a label at the start of a line or cell, after a space or a bracket, followed by a colon
+_LABEL_COLON = re.compile(
+    r"(?:^|(?<=[\s|【\[]))(" + "|".join(_label_pattern(lb) for lb in _ALL_LABELS) + r")[ \u3000]*[:：]"
+)
+_BARE_LABEL = re.compile(r"^(" + "|".join(_label_pattern(lb) for lb in _ALL_LABELS) + r")[ \u3000]*[:：]?$")
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+
+_INDEX_NO = re.compile(r"^([0-9A-Za-z\-]+)/(\d{4})[-—‐_]?(\d+)$")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
+
+
+def canonical_label(text: str) -> str:
+    return _WS.sub("", text).rstrip(":：")
+
+
+def label_field(text: str) -> tuple[bool, str | None]:
+    """(is a known label, field it fills or None for chrome labels)."""
+    key = canonical_label(text)
+    if key in _label_to_field:
+        return True, _label_to_field[key]
+    return False, None
+
+
+def parse_label_line(line: str) -> list[tuple[str | None, str]] | None:
+    """Split a header line into (field, value) pairs, or None when it is not a label line.
+
+    Handles `label: value label: value`, pipe tables `label: | value |` and `label | value |`.
+    """
+    if "|" in line:
+        cells = [c.strip() for c in line.split("|")]
+        pairs: list[tuple[str | None, str]] = []
+        current: str | None | bool = False  # False: no label seen yet
+        values: list[str] = []
+        found = False
+        for cell in cells:
+            if not cell:
+                continue
+            is_label, field = label_field(cell)
+            if is_label and _BARE_LABEL.match(cell):
+                if current is not False:
+                    pairs.append((current if isinstance(current, str) else None, " ".join(values)))
+                current, values, found = field, [], True
+                continue
+            inline = parse_label_line(cell)
+            if inline:
+                if current is not False:
+                    pairs.append((current if isinstance(current, str) else None, " ".join(values)))
+                    current, values = False, []
+                pairs.extend(inline)
+                found = True
+                continue
+            if current is False:
+                return None  # text before any label: not a header row
+            values.append(cell)
+        if current is not False:
+            pairs.append((current if isinstance(current, str) else None, " ".join(values)))
+        return pairs if found else None
+    matches = list(_LABEL_COLON.finditer(line))
+    if not matches or line[: matches[0].start()].strip(" 【[|"):
+        return None
+    pairs = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        _, field = label_field(m.group(1))
+        pairs.append((field, line[m.end() : end].strip(" |【】[]")))
+    return pairs
+
+
+def normalise_date(text: str | None, with_time: bool) -> str | None:
+    if not text:
+        return None
+    m = _DATE.search(text)
+    if not m:
+        return None
+    y, mo, d, hh, mi, ss = m.groups()
+    out = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+    if with_time and hh is not None:
+        out += f" {int(hh):02d}:{int(mi):02d}"
+        if ss is not None:
+            out += f":{int(ss):02d}"
+    return out
+
+
+def fill_fields(meta: dict[str, Any], pairs: list[tuple[str | None, str]]) -> None:
+    """First value wins: the wide header table comes before any repeated copy."""
+    for field, value in pairs:
+        if field is None:
+            continue
+        value = _WS.sub(" ", value).strip()
+        if field in ("written_date", "published_at"):
+            value = normalise_date(value, with_time=field == "published_at") or ""
+        if value and meta.get(field) is None:
+            meta[field] = value
+
+
+def derive_index_fields(meta: dict[str, Any]) -> None:
+    index_no = meta.get("index_no")
+    meta.setdefault("index_org", None)
+    meta.setdefault("index_year", None)
+    meta.setdefault("index_seq", None)
+    meta.setdefault("region", None)
+    if not index_no:
+        return
+    index_no = index_no.replace(" ", "")
+    meta["index_no"] = index_no
+    m = _INDEX_NO.match(index_no)
+    if not m:
+        return
+    org, year, seq = m.groups()
+    meta["index_org"], meta["index_year"], meta["index_seq"] = org, int(year), seq
+    if org.startswith("11") and len(org) == 18 and org[2:8].isdigit():
+        meta["region"] = org[2:8]
+
+
+# ---- chrome -------------------------------------------------------------------------------------
+
+_BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]|^首页\s*[>»›|]|^[>»›]\s*\S")
+_CHROME_LINE = re.compile(
+    r"^(分享到?[:：]?|打印|打印本页|【?打印本页】?|关闭|关闭窗口|关闭本页|【关闭窗口】|【关闭本页】|扫一扫.*|"
+    r"相关附件.*|相关链接.*|上一篇.*|下一篇.*|返回顶部|\[?\s*关闭\s*\]?|字体[:：].*|字号[:：].*|【字体[:：].*】|"
+    r"责任编辑[:：].*|网站地图.*|联系我们.*|主办单位[:：].*|承办单位[:：].*|运行维护单位[:：].*|技术支持[:：].*|"
+    r"微信公众号|政务微博|头条号|手机版.*|电脑版.*|无障碍.*|跳转到主要内容.*|x|×|[*.·\s]+)$"
+)
+_CHROME_ANYWHERE = re.compile(
+    r"版权所有|ICP备|ICP证|公网安备|网站标识码|浏览次数|查看隐藏内容|需先登录|【打印本页】|【关闭本页】|【关闭窗口】|打印本页\s*关闭窗口"
+)
+_MASK_RESIDUE_START = re.compile(r"^(?=[*.]*\*)(?=[*.]*\.)[*.]{6,}")
+_MASK_RESIDUE_END = re.compile(r"(?<=[。!?！？”])(?=[*.]*\*)(?=[*.]*\.)[*.]{6,}$")
+
+
+def is_breadcrumb(line: str) -> bool:
+    return bool(_BREADCRUMB.match(line)) and len(line) < 200 and "。" not in line
+
+
+def breadcrumb_parts(lines: list[str]) -> list[str]:
+    parts: list[str] = []
+    for line in lines:
+        line = re.sub(r"^(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]", "", line)
+        for part in re.split(r"[>»›|]", line):
+            part = part.strip()
+            if part and part not in ("首页", "网站首页", "主页"):
+                parts.append(part)
+    return parts
+
+
+def is_chrome_line(line: str) -> bool:
+    """Lines that are page furniture wherever they stand (short ones only: body text is never dropped)."""
+    if len(line) > 120:
+        return False
+    return bool(_CHROME_LINE.match(line) or _CHROME_ANYWHERE.search(line))
+
+
+def strip_mask_residue(line: str) -> str:
+    line = _MASK_RESIDUE_START.sub("", line)
+    return _MASK_RESIDUE_END.sub("", line)
+
+
+METADATA_DEFAULTS: dict[str, Any] = {
+    "index_no": None, "index_org": None, "index_year": None, "index_seq": None, "publisher": None,
+    "disclosure": None, "scope": None, "topic": None, "category": None, "doc_no": None,
+    "written_date": None, "published_at": None, "source": None, "title": None, "region": None,
+}

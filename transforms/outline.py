@@ -1,0 +1,98 @@
+"""Headings of a report body: levels 一、 / (一) / 1. / (1), and the role of each section."""
+
+from __future__ import annotations
+
+import re
+
+from transforms.models import Section
+
+_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")),
+    (2, re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]")),
+    (3, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
+    (4, re.compile(r"^[(（]\d{1,2}[)）]")),
+)
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_UNNUMBERED_MAX = 25
+
+REVIEW_CUES = ("总结", "回顾", "过去一年", "过去的一年", "上半年工作", "工作成效", "主要成绩", "取得成效", "完成情况", "工作情况")
+PLAN_CUES = ("思路", "打算", "计划", "下步", "下一步", "下半年", "举措", "目标", "安排", "重点工作", "工作要点", "展望")
+PROBLEM_CUES = ("问题", "不足", "困难", "短板", "差距")
+# deeper headings are phrases like 聚焦目标 that say nothing about the section; only strong cues count
+STRONG_REVIEW = ("总结", "回顾", "过去一年", "完成情况")
+STRONG_PLAN = ("思路", "打算", "下步", "下一步", "下半年", "工作计划", "工作举措")
+
+
+def numbered_level(line: str) -> int | None:
+    for level, pattern in _LEVELS:
+        if pattern.match(line):
+            return level
+    return None
+
+
+def heading_level(line: str) -> int | None:
+    level = numbered_level(line)
+    if level is not None:
+        return level
+    if len(line) <= _UNNUMBERED_MAX and not _SENTENCE_END.search(line) and cue_role(line, 1) in ("review", "plan"):
+        return 1  # an unnumbered section heading such as 2019年工作思路
+    return None
+
+
+def heading_title(line: str) -> str:
+    """A heading that is a whole sentence keeps only its first clause."""
+    m = _SENTENCE_END.search(line)
+    return (line[: m.start()] if m else line).strip()
+
+
+def cue_role(title: str, level: int) -> str:
+    """Role from the heading's own words; plan cues win in a mixed heading only when they come first."""
+    if level == 1:
+        review, plan = REVIEW_CUES, PLAN_CUES
+    else:
+        review, plan = STRONG_REVIEW, STRONG_PLAN
+    if any(c in title for c in PROBLEM_CUES) and level == 1:
+        return "problems"
+    pos_r = min((title.find(c) for c in review if c in title), default=-1)
+    pos_p = min((title.find(c) for c in plan if c in title), default=-1)
+    if pos_r >= 0 and (pos_p < 0 or pos_r < pos_p):
+        return "review"
+    if pos_p >= 0:
+        return "plan"
+    if level > 1 and any(c in title for c in ("问题", "不足")):
+        return "problems"
+    return "other"
+
+
+def build_outline(lines: list[str], default_role: str = "other") -> tuple[list[Section], list[str]]:
+    """Sections, plus the role of every body line (for the extractor)."""
+    outline: list[Section] = []
+    stack: list[Section] = []
+    roles: list[str] = []
+    for line in lines:
+        level = heading_level(line)
+        if level is not None:
+            title = heading_title(line)
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            role = cue_role(title, level)
+            if role == "other":
+                role = stack[-1].role if stack else default_role
+            section = Section(level=level, title=title, role=role)
+            outline.append(section)
+            stack.append(section)
+        roles.append(stack[-1].role if stack else default_role)
+    return outline, roles
+
+
+def document_role(title: str | None) -> str:
+    """Role of text before the first heading, from the document title."""
+    if not title:
+        return "other"
+    has_review = any(c in title for c in ("总结", "回顾", "情况"))
+    has_plan = any(c in title for c in ("思路", "计划", "打算", "要点", "安排"))
+    if has_review and not has_plan:
+        return "review"
+    if has_plan and not has_review:
+        return "plan"
+    return "other"
