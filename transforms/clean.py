@@ -58,7 +58,7 @@ def _new_meta() -> dict[str, Any]:
     return dict(METADATA_DEFAULTS, column_path=[])
 
 
-def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool) -> list[str]:
+def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False) -> list[str]:
     """Fill meta from header/footer lines, return the body lines in order with chrome removed."""
     cleaned = [normalise_space(line).strip("| ").strip() for line in lines]
     cleaned = [c for c in cleaned if c]
@@ -66,7 +66,7 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool) -> lis
     body: list[str] = []
     seen: set[str] = set()
     for i, line in enumerate(cleaned):
-        if not body and is_breadcrumb(line):
+        if (header or not body) and is_breadcrumb(line):
             crumbs.append(line)
             continue
         if (not body or len(line) < 80) and _is_label_line(line):
@@ -161,6 +161,27 @@ def _meta_tags(root: etree._Element, meta: dict[str, Any]) -> None:
             meta[field] = normalise_date(content, True) if field == "published_at" else content
 
 
+_TITLE_XPATH = (
+    "//h1 | //*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"
+    " | //*[contains(@class, 'article-title') or contains(@class, 'detail-article-title')]"
+)
+_TITLE_SPLIT = re.compile(r"\s*[_|\-—]\s*")
+
+
+def _markup_title(root: etree._Element) -> str | None:
+    """The heading the template marks as the title; the <title> element as a last resort."""
+    for el in root.xpath(_TITLE_XPATH):
+        text = normalise_space("".join(el.itertext()))
+        if 4 <= len(text) <= 120 and _CJK.search(text):
+            return text
+    title = root.find(".//title")
+    if title is not None and title.text:
+        first = _TITLE_SPLIT.split(normalise_space(title.text))[0]
+        if len(first) >= 4:
+            return first
+    return None
+
+
 def clean_html(text: str) -> Document:
     root = parse_html(text)
     body_el = root.find("body")
@@ -168,8 +189,10 @@ def clean_html(text: str) -> Document:
     page_lines = element_lines([page])
     nodes, method = _content(root)
     meta = _new_meta()
+    _meta_tags(root, meta)
+    if meta.get("title") is None:
+        meta["title"] = _markup_title(root)
     if nodes is None:
-        _meta_tags(root, meta)
         body = _read_lines(page_lines, meta, find_title=True)
         return _finish(meta, body, method)
     content_lines = element_lines(nodes, include_tails=True)
@@ -177,8 +200,7 @@ def clean_html(text: str) -> Document:
     first = content_lines[0] if content_lines else None
     cut = page_lines.index(first) if first in page_lines else len(page_lines)
     after = cut + len(content_lines)
-    _read_lines(page_lines[:cut], meta, find_title=True)
-    _meta_tags(root, meta)
+    _read_lines(page_lines[:cut], meta, find_title=True, header=True)
     footer_meta = _new_meta()
     _read_lines(page_lines[after:], footer_meta, find_title=False)
     for key, value in footer_meta.items():

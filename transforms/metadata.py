@@ -121,12 +121,15 @@ def normalise_date(text: str | None, with_time: bool) -> str | None:
     return out
 
 
+_TRAILING_CHROME = re.compile(r"(?:\s+(?:打印|打印本页|分享|关闭|字体|【?大\s*中\s*小】?))+$")
+
+
 def fill_fields(meta: dict[str, Any], pairs: list[tuple[str | None, str]]) -> None:
     """First value wins: the wide header table comes before any repeated copy."""
     for field, value in pairs:
         if field is None:
             continue
-        value = _WS.sub(" ", value).strip()
+        value = _TRAILING_CHROME.sub("", _WS.sub(" ", value).strip())
         if field in ("written_date", "published_at"):
             value = normalise_date(value, with_time=field == "published_at") or ""
         if value and meta.get(field) is None:

@@ -111,3 +111,26 @@ class Indicator:
         d = asdict(self)
         d["value_base"] = self.value_base
         return {k: d[k] for k in INDICATOR_FIELDS}
+
+
+@dataclass
+class RawPage:
+    """One fetch of one URL: the bytes when it worked, the reason when it did not."""
+
+    url: str
+    portal: str
+    status: int | None
+    fetched_at: str
+    content: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 1
+    error: str | None = None
+    not_modified: bool = False
+    listed_title: str | None = None
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and (self.not_modified or (self.status == 200 and bool(self.content)))

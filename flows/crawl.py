@@ -1,0 +1,116 @@
+"""The crawl flow: discover -> fetch -> clean -> extract -> normalise -> load, one snapshot per run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.tasks import exponential_backoff
+
+from flows.discover import Discovery, discover, policy_for
+from flows.http import Fetcher, HostLimiter
+from flows.process import process_page
+from flows.warehouse import CrawlBatch, LoadResult, ProcessedPage, connect, fetch_state, load
+from transforms.models import ArticleRef
+from zwgk import settings
+from zwgk.settings import Portal
+
+_LIMITER = HostLimiter()  # shared by every task of this process: one rate per host
+
+
+@dataclass
+class PortalSummary:
+    portal: str
+    listed: int = 0
+    fetched: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    new: int = 0
+    changed: int = 0
+    gone: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CrawlSummary:
+    snapshot_id: int
+    portals: list[PortalSummary]
+    indicators: int
+    docs_new: int
+    docs_changed: int
+    docs_unchanged: int
+    docs_gone: int
+
+
+@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5)
+def discover_portal(portal: Portal) -> Discovery:
+    """List a portal's articles (column page + paging). Retried as a whole on unexpected I/O errors."""
+    return discover(Fetcher(_LIMITER), portal)
+
+
+@task
+def fetch_and_process(portal: Portal, refs: list[ArticleRef], known: dict[str, tuple[str | None, str | None]]) -> list[ProcessedPage]:
+    """A batch of articles: conditional GET each, then clean and extract. Per-URL retries live in the fetcher."""
+    fetcher = Fetcher(_LIMITER)
+    policy = policy_for(portal)
+    out = []
+    for ref in refs:
+        etag, last_modified = known.get(ref.url, (None, None))
+        page = fetcher.fetch(ref.url, portal.name, policy, etag=etag, last_modified=last_modified)
+        page.listed_title = ref.title
+        out.append(process_page(page))
+    return out
+
+
+@task
+def load_snapshot(warehouse: str, batch: CrawlBatch) -> LoadResult:
+    con = connect(Path(warehouse))
+    try:
+        return load(con, batch)
+    finally:
+        con.close()
+
+
+def _batches(refs: list[ArticleRef], size: int) -> list[list[ArticleRef]]:
+    return [refs[i : i + size] for i in range(0, len(refs), size)]
+
+
+@flow(name="crawl", log_prints=True)
+def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
+    """One crawl run over the given portals; pages that fail are recorded, never fatal."""
+    logger = get_run_logger()
+    started = datetime.now(UTC)
+    con = connect(Path(warehouse))
+    try:
+        known = fetch_state(con)
+    finally:
+        con.close()
+    discoveries = {p.name: discover_portal.submit(p) for p in portals}
+    batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
+    futures = []
+    summaries: dict[str, PortalSummary] = {}
+    for portal in portals:
+        found: Discovery = discoveries[portal.name].result()
+        summary = PortalSummary(portal=portal.name, listed=len(found.refs), notes=found.errors + found.notes)
+        summaries[portal.name] = summary
+        batch.pages_listed += len(found.refs)
+        batch.notes.extend(f"{portal.name}: {n}" for n in found.notes + found.errors)
+        if found.complete and found.refs:
+            batch.listed_urls[portal.name] = {r.url for r in found.refs}
+        for chunk in _batches(found.refs, settings.ARTICLE_BATCH):
+            futures.append(fetch_and_process.submit(portal, chunk, known))
+        logger.info("%s: %d articles listed", portal.name, len(found.refs))
+    for future in futures:
+        batch.pages.extend(future.result())
+    result = load_snapshot(warehouse, batch)
+    for name, summary in summaries.items():
+        per = result.per_portal.get(name, {})
+        summary.fetched, summary.unchanged, summary.failed = per.get("fetched", 0), per.get("unchanged", 0), per.get("failed", 0)
+        summary.new, summary.changed, summary.gone = per.get("new", 0), per.get("changed", 0), per.get("gone", 0)
+    return CrawlSummary(
+        snapshot_id=result.snapshot_id, portals=list(summaries.values()), indicators=result.indicators,
+        docs_new=result.docs_new, docs_changed=result.docs_changed, docs_unchanged=result.docs_unchanged,
+        docs_gone=result.docs_gone,
+    )

@@ -1,0 +1,215 @@
+"""Polite HTTP: robots.txt, a per-host rate limit, retries with backoff, size caps, host allow-lists."""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import socket
+import threading
+import time
+import urllib.robotparser
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from transforms.models import RawPage
+from zwgk import settings
+
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+
+
+class FetchRefused(Exception):
+    """A URL the crawler must not fetch (scheme, host, private address, robots.txt)."""
+
+
+@dataclass
+class Policy:
+    allowed_hosts: frozenset[str]
+    allow_private: bool
+    rate: float
+
+
+class HostLimiter:
+    """At most `rate` requests per second per host; different hosts do not wait for each other."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+
+    def wait(self, host: str, rate: float) -> None:
+        interval = 1.0 / rate if rate > 0 else 0.0
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + interval
+        delay = slot - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+class Fetcher:
+    def __init__(self, limiter: HostLimiter | None = None, attempts: int = settings.FETCH_ATTEMPTS,
+                 backoff_base: float = settings.BACKOFF_BASE_S) -> None:
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = settings.user_agent()
+        self.session.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
+        self.limiter = limiter or HostLimiter()
+        self.attempts = attempts
+        self.backoff_base = backoff_base
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots_lock = threading.Lock()
+
+    # -- policy --------------------------------------------------------------------------------
+    def check(self, url: str, policy: Policy) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchRefused(f"scheme {parts.scheme!r} refused: only http and https")
+        host = (parts.hostname or "").lower()
+        if not host or host not in policy.allowed_hosts:
+            raise FetchRefused(f"host {host!r} is not in this portal's config")
+        if not policy.allow_private:
+            try:
+                infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
+            except socket.gaierror as exc:
+                raise FetchRefused(f"cannot resolve {host}: {exc}") from exc
+            for info in infos:
+                addr = ipaddress.ip_address(info[4][0])
+                if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved:
+                    raise FetchRefused(f"{host} resolves to private address {addr}; set allow_private for this portal")
+
+    def robots_allows(self, url: str, policy: Policy) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._robots_lock:
+            known = origin in self._robots
+        if not known:
+            parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
+            try:
+                self.limiter.wait(parts.netloc, policy.rate)
+                resp = self.session.get(origin + "/robots.txt", timeout=(settings.CONNECT_TIMEOUT_S, settings.READ_TIMEOUT_S))
+                if resp.status_code == 200:
+                    assert parser is not None
+                    parser.parse(resp.text.splitlines())
+                else:
+                    parser = None  # no robots.txt: everything allowed
+            except requests.RequestException:
+                parser = None
+            with self._robots_lock:
+                self._robots[origin] = parser
+        parser = self._robots[origin]
+        return True if parser is None else parser.can_fetch(settings.user_agent(), url)
+
+    # -- fetching ------------------------------------------------------------------------------
+    def fetch(self, url: str, portal: str, policy: Policy, *, method: str = "GET", data: dict[str, str] | None = None,
+              etag: str | None = None, last_modified: str | None = None, extra_headers: dict[str, str] | None = None) -> RawPage:
+        """Never raises for a bad page: the failure is in the returned RawPage."""
+        try:
+            self.check(url, policy)
+            if not self.robots_allows(url, policy):
+                raise FetchRefused("disallowed by robots.txt")
+        except FetchRefused as exc:
+            return RawPage(url=url, portal=portal, status=None, fetched_at=_now(), attempts=0, error=f"refused: {exc}")
+        headers = dict(extra_headers or {})
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        host = urlsplit(url).netloc
+        error = "not fetched"
+        status: int | None = None
+        for attempt in range(1, self.attempts + 1):
+            self.limiter.wait(host, policy.rate)
+            delay = None
+            try:
+                page = self._once(url, portal, policy, method, data, headers)
+                page.attempts = attempt
+                if page.status in RETRY_STATUSES and attempt < self.attempts:
+                    status, error = page.status, page.error or f"HTTP {page.status}"
+                    delay = self._retry_delay(attempt, page.retry_after)
+                else:
+                    return page
+            except requests.Timeout:
+                status, error = None, "timeout"
+            except requests.ConnectionError as exc:
+                status, error = None, f"connection error: {type(exc).__name__}"
+            except requests.RequestException as exc:
+                return RawPage(url=url, portal=portal, status=None, fetched_at=_now(), attempts=attempt, error=f"request failed: {exc}")
+            if attempt < self.attempts:
+                time.sleep(delay if delay is not None else self._retry_delay(attempt, None))
+        return RawPage(url=url, portal=portal, status=status, fetched_at=_now(), attempts=self.attempts, error=error)
+
+    def _retry_delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, settings.BACKOFF_MAX_S)
+        base = self.backoff_base * (2 ** (attempt - 1))
+        return min(settings.BACKOFF_MAX_S, base * (0.5 + random.random()))
+
+    def _once(self, url: str, portal: str, policy: Policy, method: str, data: dict[str, str] | None,
+              headers: dict[str, str]) -> RawPage:
+        current = url
+        for _ in range(6):  # follow redirects ourselves so every hop passes the host check
+            resp = self.session.request(method, current, data=data, headers=headers, stream=True, allow_redirects=False,
+                                        timeout=(settings.CONNECT_TIMEOUT_S, settings.READ_TIMEOUT_S))
+            if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
+                location = resp.headers.get("Location")
+                resp.close()
+                if not location:
+                    break
+                current = urljoin(current, location)
+                try:
+                    self.check(current, policy)
+                except FetchRefused as exc:
+                    return RawPage(url=url, portal=portal, status=resp.status_code, fetched_at=_now(),
+                                   error=f"redirect refused: {exc}")
+                if resp.status_code == 303:
+                    method, data = "GET", None
+                continue
+            break
+        fetched_at = _now()
+        if resp.status_code == 304:
+            resp.close()
+            return RawPage(url=url, portal=portal, status=304, fetched_at=fetched_at, not_modified=True,
+                           etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
+        declared = resp.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > settings.MAX_PAGE_BYTES:
+            resp.close()
+            return RawPage(url=url, portal=portal, status=resp.status_code, fetched_at=fetched_at,
+                           error=f"page too large: {declared} bytes (cap {settings.MAX_PAGE_BYTES})")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_content(65536):
+            size += len(chunk)
+            if size > settings.MAX_PAGE_BYTES:
+                resp.close()
+                return RawPage(url=url, portal=portal, status=resp.status_code, fetched_at=fetched_at,
+                               error=f"page too large: over {settings.MAX_PAGE_BYTES} bytes")
+            chunks.append(chunk)
+        content = b"".join(chunks)
+        page = RawPage(url=url, portal=portal, status=resp.status_code, fetched_at=fetched_at, content=content,
+                       content_type=resp.headers.get("Content-Type"), etag=resp.headers.get("ETag"),
+                       last_modified=resp.headers.get("Last-Modified"))
+        if resp.status_code != 200:
+            page.error = f"HTTP {resp.status_code}"
+            page.content = b""
+            page.retry_after = _retry_after(resp.headers.get("Retry-After"))
+        return page

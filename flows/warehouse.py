@@ -1,0 +1,286 @@
+"""The DuckLake warehouse: a SQLite catalog and Parquet files in one folder, versioned per crawl."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import duckdb
+import duckdb_extensions
+import polars as pl
+
+from transforms import PARSER_VERSION
+from transforms.models import METADATA_FIELDS, Document, RawPage
+from zwgk.settings import SQL_DIR
+
+SCHEMA_VERSION = "1"
+CATALOG = "zwgk"
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or a load failed its checks (nothing was committed)."""
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def read_sql(relative: str) -> str:
+    return (SQL_DIR / relative).read_text(encoding="utf-8")
+
+
+def sql_files(folder: str) -> list[Path]:
+    return sorted((SQL_DIR / folder).glob("*.sql"))
+
+
+def attach_statement(folder: Path, read_only: bool = False) -> str:
+    """The ATTACH a user types into the plain DuckDB client, with paths resolved from the warehouse folder."""
+    options = f"DATA_PATH {_quote(folder / 'data')}, OVERRIDE_DATA_PATH true"
+    if read_only:
+        options += ", READ_ONLY"
+    return f"ATTACH 'ducklake:sqlite:{str(folder / 'catalog.sqlite').replace(chr(39), chr(39) * 2)}' AS {CATALOG} ({options})"
+
+
+def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    folder = folder.resolve()
+    if read_only and not (folder / "catalog.sqlite").exists():
+        raise WarehouseError(f"no warehouse at {folder}: run `zwgk crawl` or `zwgk demo` first, or pass --warehouse DIR")
+    if not read_only:
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    for extension in ("sqlite", "ducklake", "icu"):
+        duckdb_extensions.import_extension(extension, con=con)
+    try:
+        con.execute(attach_statement(folder, read_only))
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseError(f"cannot open warehouse {folder}: {exc}") from exc
+    con.execute(f"USE {CATALOG}")
+    if not read_only:
+        _ensure_schema(con)
+    return con
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [CATALOG]).fetchall()}
+    if "zwgk_meta" in tables:
+        row = con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone()
+        if row and row[0] == SCHEMA_VERSION:
+            return
+    con.execute("BEGIN")
+    for folder in ("schema", "views", "macros"):
+        for path in sql_files(folder):
+            con.execute(path.read_text(encoding="utf-8"))
+    con.execute("DELETE FROM zwgk_meta WHERE key = 'schema_version'")
+    con.execute("INSERT INTO zwgk_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+    con.execute("COMMIT")
+
+
+def doc_id_for(portal: str, url: str) -> str:
+    """Identity of a page: portal + path, so a portal moving host or scheme keeps its documents."""
+    parts = urlsplit(url)
+    key = f"{portal}\n{parts.path}?{parts.query}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def document_hash(doc: Document) -> str:
+    payload = json.dumps({"metadata": {k: doc.metadata.get(k) for k in METADATA_FIELDS}, "body": doc.body},
+                         ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ProcessedPage:
+    """A fetched page after cleaning and extraction, ready to load."""
+
+    page: RawPage
+    raw_sha256: str | None = None
+    document: Document | None = None
+    indicators: pl.DataFrame | None = None
+    error: str | None = None
+
+
+@dataclass
+class CrawlBatch:
+    """Everything one run hands to the loader."""
+
+    kind: str
+    started_at: datetime
+    portals: list[str]
+    pages: list[ProcessedPage] = field(default_factory=list)
+    listed_urls: dict[str, set[str]] = field(default_factory=dict)  # portal -> URLs listed, for complete portals only
+    pages_listed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadResult:
+    snapshot_id: int
+    docs_new: int = 0
+    docs_changed: int = 0
+    docs_unchanged: int = 0
+    docs_gone: int = 0
+    pages_fetched: int = 0
+    pages_unchanged: int = 0
+    pages_failed: int = 0
+    indicators: int = 0
+    per_portal: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def fetch_state(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (etag, last_modified) of the latest successful fetch whose document is stored."""
+    rows = con.execute(
+        """
+        SELECT url, etag, last_modified FROM (
+            SELECT url, etag, last_modified, row_number() OVER (PARTITION BY url ORDER BY snapshot_id DESC) AS rn
+            FROM fetches WHERE error IS NULL
+        ) WHERE rn = 1 AND url IN (SELECT url FROM documents)
+        """
+    ).fetchall()
+    return {url: (etag, lm) for url, etag, lm in rows}
+
+
+def _counter(result: LoadResult, portal: str, key: str) -> None:
+    per = result.per_portal.setdefault(portal, {})
+    per[key] = per.get(key, 0) + 1
+
+
+def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
+    """One snapshot, in one transaction: versions, raw pages, fetch outcomes, indicators, checks."""
+    con.execute("BEGIN")
+    try:
+        result = _load(con, batch)
+        _run_checks(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
+    snapshot_id = int(con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0])  # type: ignore[index]
+    result = LoadResult(snapshot_id=snapshot_id)
+    current = {
+        row[0]: (row[1], row[2])
+        for row in con.execute("SELECT doc_id, version, content_sha256 FROM documents").fetchall()
+    }
+    known_raw = {r[0] for r in con.execute("SELECT content_sha256 FROM raw_pages").fetchall()}
+    fetch_rows: list[dict[str, Any]] = []
+    raw_rows: list[dict[str, Any]] = []
+    version_rows: list[dict[str, Any]] = []
+    indicator_frames: list[pl.DataFrame] = []
+    close_ids: list[str] = []
+    for item in batch.pages:
+        page = item.page
+        fetch_rows.append({
+            "snapshot_id": snapshot_id, "portal": page.portal, "url": page.url, "status": page.status,
+            "error": page.error or item.error, "attempts": page.attempts, "content_sha256": item.raw_sha256,
+            "etag": page.etag, "last_modified": page.last_modified, "not_modified": page.not_modified,
+            "fetched_at": page.fetched_at,
+        })
+        if page.not_modified:
+            result.pages_unchanged += 1
+            result.docs_unchanged += 1
+            _counter(result, page.portal, "unchanged")
+            continue
+        if not page.ok or item.document is None:
+            result.pages_failed += 1
+            _counter(result, page.portal, "failed")
+            continue
+        result.pages_fetched += 1
+        _counter(result, page.portal, "fetched")
+        if item.raw_sha256 and item.raw_sha256 not in known_raw:
+            known_raw.add(item.raw_sha256)
+            raw_rows.append({
+                "content_sha256": item.raw_sha256, "first_url": page.url, "content_type": page.content_type,
+                "size_bytes": len(page.content), "body_zlib": zlib.compress(page.content, 6), "first_snapshot": snapshot_id,
+            })
+        doc_id = doc_id_for(page.portal, page.url)
+        content_hash = document_hash(item.document)
+        previous = current.get(doc_id)
+        if previous and previous[1] == content_hash:
+            result.docs_unchanged += 1
+            _counter(result, page.portal, "unchanged")
+            continue
+        version = 1 if previous is None else previous[0] + 1
+        if previous is None:
+            result.docs_new += 1
+            _counter(result, page.portal, "new")
+        else:
+            result.docs_changed += 1
+            close_ids.append(doc_id)
+            _counter(result, page.portal, "changed")
+        current[doc_id] = (version, content_hash)
+        meta = item.document.metadata
+        row = {k: meta.get(k) for k in METADATA_FIELDS}
+        row.update({
+            "doc_id": doc_id, "version": version, "url": page.url, "portal": page.portal, "content_sha256": content_hash,
+            "raw_sha256": item.raw_sha256, "valid_from": snapshot_id, "valid_to": None,
+            "outline": json.dumps([s.to_dict() for s in item.document.outline], ensure_ascii=False),
+            "body": item.document.body, "clean_method": item.document.method, "parser_version": PARSER_VERSION,
+            "fetched_at": page.fetched_at,
+        })
+        version_rows.append(row)
+        if item.indicators is not None and item.indicators.height:
+            frame = item.indicators.with_columns(
+                doc_id=pl.lit(doc_id), version=pl.lit(version, dtype=pl.Int32), parser_version=pl.lit(PARSER_VERSION),
+                seq=pl.int_range(0, item.indicators.height, dtype=pl.Int32),
+            )
+            indicator_frames.append(frame)
+            result.indicators += frame.height
+    # pages that left a fully listed portal are closed, never deleted
+    gone: list[str] = []
+    for portal, urls in batch.listed_urls.items():
+        listed = {doc_id_for(portal, u) for u in urls}
+        for doc_id, _url in con.execute("SELECT doc_id, url FROM documents WHERE portal = ?", [portal]).fetchall():
+            if doc_id not in listed:
+                gone.append(doc_id)
+                _counter(result, portal, "gone")
+    result.docs_gone = len(gone)
+    if close_ids or gone:
+        con.execute("UPDATE document_versions SET valid_to = ? WHERE valid_to IS NULL AND list_contains(?, doc_id)",
+                    [snapshot_id, close_ids + gone])
+    _insert(con, "fetches", fetch_rows)
+    _insert(con, "raw_pages", raw_rows)
+    _insert(con, "document_versions", version_rows)
+    if indicator_frames:
+        frame = pl.concat(indicator_frames, how="vertical_relaxed")
+        con.register("new_indicators", frame.to_arrow())
+        columns = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = 'indicator_rows' ORDER BY column_index", [CATALOG]).fetchall()]
+        con.execute(f"INSERT INTO indicator_rows ({', '.join(columns)}) SELECT {', '.join(columns)} FROM new_indicators")
+        con.unregister("new_indicators")
+    con.execute(
+        "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,
+         result.pages_fetched, result.pages_unchanged, result.pages_failed, result.docs_new, result.docs_changed,
+         result.docs_unchanged, result.docs_gone, result.indicators, PARSER_VERSION, "; ".join(batch.notes) or None],
+    )
+    return result
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ? ORDER BY column_index",
+        [CATALOG, table]).fetchall()]
+    placeholders = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
+                    [[row.get(c) for c in columns] for row in rows])
+
+
+def _run_checks(con: duckdb.DuckDBPyConnection) -> None:
+    failures = []
+    for path in sql_files("checks"):
+        rows = con.execute(path.read_text(encoding="utf-8")).fetchall()
+        if rows:
+            failures.append(f"{path.stem}: {len(rows)} rows, first {rows[0]}")
+    if failures:
+        raise WarehouseError("data checks failed, load rolled back: " + "; ".join(failures))

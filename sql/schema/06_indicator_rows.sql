@@ -1,0 +1,25 @@
+-- Indicators per document version and parser version; fields as in spec/indicators.md.
+CREATE TABLE IF NOT EXISTS indicator_rows (
+    doc_id VARCHAR,
+    version INTEGER,
+    parser_version VARCHAR,
+    seq INTEGER,
+    name VARCHAR,
+    value DOUBLE,
+    multiplier DOUBLE,
+    unit VARCHAR,
+    value_base DOUBLE,
+    raw VARCHAR,
+    yoy_pct DOUBLE,
+    target_pct DOUBLE,
+    kind VARCHAR,
+    bound VARCHAR,
+    value_high DOUBLE,
+    masked BOOLEAN,
+    parent VARCHAR,
+    period VARCHAR,
+    quote VARCHAR,
+    canonical VARCHAR,
+    valid BOOLEAN,
+    issues VARCHAR
+);

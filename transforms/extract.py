@@ -1,0 +1,491 @@
+"""Indicators from a cleaned document: quantities found by the number grammar, attached to names,
+growth rates, target shares, kinds and periods by the clause structure of report prose."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from transforms.models import Document, Indicator
+from transforms.numbers import Quantity, normalise_text, scan
+from transforms.outline import build_outline, document_role, heading_level
+
+SEPARATORS = ",，;；:：。!！?？\n"
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_YOY_VERB = re.compile(
+    r"(?:同比|比上年|较上年|比去年|较去年|比年初|较年初|年均)?(?:分别)?(?:同比)?"
+    r"(?P<verb>增长|增加|提高|上升|提升|增收|增速为?|增幅为?|下降|减少|回落|下滑|降低|减收)了?(?:分别)?(?:超过|超|约|近|达)?$"
+)
+_NEGATIVE_VERBS = ("下降", "减少", "回落", "下滑", "降低", "减收")
+_TARGET_CTX = re.compile(
+    r"(?:完成率|目标完成率|完成(?:了)?(?:全年|年度|年初)?(?:目标|考核|序时)?(?:任务|目标|计划)?的?)(?:为|达|达到)?$"
+)
+_TARGET_STRONG = re.compile(r"(?:率|任务|目标|计划)的?(?:为|达|达到)?$")
+_LEADING_NOISE = re.compile(
+    r"^(?:[、和及与并且同时另外此外其中共有共计合计总计累计一共全年今年以来年内上半年下半年本年度本年今年当年"
+    r"截至目前截至目前为止目前已经已顺利成功全面有序新\s:：,，]|"
+    r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
+    r"完成|实现|达到|累计完成|共完成|高质完成|高质量完成|助推|推动|组织实施|全力|积极|持续|全年|"
+    r"一是|二是|三是|四是|五是|六是|七是|八是|九是|十是)+"
+)
+_TRAILING_NOISE = re.compile(
+    r"(?:达到|达|为|至|共|共计|合计|总计|约|超过|超|突破|近|实现|完成|累计|已完成|已|一共|分别|各|均|的|了|"
+    r"同比|预计|预估|力争|确保|争取|计划|有|等|在|内|占|新增计划)+$"
+)
+_NOUN_AFTER = re.compile(r"^[^\d,，;；:：。、!！?？()（）]{1,16}")
+_AFTER_STOP = re.compile(
+    r"^(?:的|同比|比|较|增长|下降|完成|占|左右|以上|是|为|达|已|了|在|用于|实现|全面|等|和|及|与|,|，|、|以|共|从|到|"
+    r"累计|提升|提高|建成|开工|投入|落地|落户|以上|创建|上市|入选|参与|参加|实施|覆盖|通过)"
+)
+_AFTER_CUT = re.compile(r"(?:的|等|和|及|与|以|已|全面|实现|完成|落户|开工|建成|纳入|为|在|顺利|成功|入选|参加|项目的).*$")
+_ESTIMATE_CUE = re.compile(r"预计|预估|预测")
+_TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资)|力争|确保|争取|预期|目标(?:是|为|[:：])|拟|力求")
+_ACTUAL_RESET = re.compile(r"上半年完成|已完成|实际完成|截至目前|已累计|1-\d{1,2}月")
+_YEAR = re.compile(r"(20\d{2})年")
+_QUOTE_MAX = 160
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数")
+
+
+@dataclass
+class Context:
+    """What the sentence is read against: the section's role and period."""
+
+    role: str
+    year: int | None
+    half: bool = False
+
+    @property
+    def period(self) -> str | None:
+        if self.year is None:
+            return None
+        return f"{self.year}H1" if self.half else str(self.year)
+
+
+@dataclass
+class _Group:
+    """Indicators made from one value list (one figure, or a 分别 list): growth and shares attach to it."""
+
+    items: list[Indicator]
+    end: int
+    yoy_done: bool = False
+    target_done: bool = False
+
+
+@dataclass
+class _SentenceState:
+    text: str
+    ctx: Context
+    out: list[Indicator] = field(default_factory=list)
+    groups: list[_Group] = field(default_factory=list)
+
+
+def _dec(x: Decimal | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def clean_name(text: str) -> str:
+    text = text.strip(" ,，、:：;；")
+    for _ in range(3):
+        before = text
+        text = _LEADING_NOISE.sub("", text)
+        text = _TRAILING_NOISE.sub("", text)
+        text = text.strip(" ,，、:：;；“”\"")
+        if text == before:
+            break
+    # brackets left open by the cut are noise
+    if text.count("(") > text.count(")"):
+        text = text[text.rfind("(") + 1 :]
+    if text.count("（") > text.count("）"):
+        text = text[text.rfind("（") + 1 :]
+    return text.strip(" ,，、:：")
+
+
+def _clause_start(text: str, pos: int) -> int:
+    best = 0
+    for sep in SEPARATORS:
+        i = text.rfind(sep, 0, pos)
+        if i + 1 > best:
+            best = i + 1
+    return best
+
+
+def _clause_end(text: str, pos: int) -> int:
+    ends = [text.find(sep, pos) for sep in SEPARATORS + "、"]
+    ends = [e for e in ends if e >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _sub_clause_bounds(text: str, q: Quantity) -> tuple[int, int]:
+    start = max(text.rfind(";", 0, q.start), text.rfind("；", 0, q.start), text.rfind("。", 0, q.start)) + 1
+    ends = [e for e in (text.find(";", q.end), text.find("；", q.end), text.find("。", q.end)) if e >= 0]
+    end = min(ends) if ends else len(text)
+    return start, end
+
+
+def _quote(text: str, q: Quantity) -> str:
+    start, end = _sub_clause_bounds(text, q)
+    quote = text[start:end].strip(" ,，")
+    if len(quote) > _QUOTE_MAX:
+        lo = max(start, _clause_start(text, q.start) - 40)
+        quote = text[lo : min(end, q.end + 60)].strip(" ,，")
+    return quote
+
+
+def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
+    """Size brackets inside a name (亿元以上项目11只, 注册资金1000万以上企业32家) are not figures."""
+    if q.is_percent or q.word:
+        return False
+    after = text[q.end : q.end + 1]
+    if q.bound in ("lower", "upper") and q.raw.endswith(("以上", "以下")) and after and re.match(r"[\u4e00-\u9fff“]", after):
+        if not re.match(r"[和及与、]", after) or (nxt is not None and nxt.unit == "count"):
+            return True
+    if nxt is not None and nxt.unit == "count" and q.unit in ("CNY", "USD", None):
+        between = text[q.end : nxt.start]
+        if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
+            return True
+    return False
+
+
+def _kind(state: _SentenceState, pos: int) -> str:
+    head = state.text[:pos]
+    cues = [(m.end(), "estimate") for m in _ESTIMATE_CUE.finditer(head)]
+    cues += [(m.end(), "target") for m in _TARGET_CUE.finditer(head)]
+    cues += [(m.end(), "reset") for m in _ACTUAL_RESET.finditer(head)]
+    if cues:
+        _, kind = max(cues)
+        if kind != "reset":
+            return kind
+        return "actual"
+    return "target" if state.ctx.role == "plan" else "actual"
+
+
+def _period(state: _SentenceState, pos: int) -> str | None:
+    head = state.text[:pos]
+    clause = head[_clause_start(head, len(head)) :]
+    years = _YEAR.findall(head)
+    year = int(years[-1]) if years else state.ctx.year
+    if year is None:
+        return None
+    m = re.search(r"(\d{1,2})[-—至](\d{1,2})月", clause)
+    if m and int(m.group(1)) == 1 and int(m.group(2)) < 12:
+        return f"{year}-01/{year}-{int(m.group(2)):02d}"
+    if "上半年" in clause:
+        return f"{year}H1"
+    if "全年" in clause or "本年度" in clause or years:
+        return str(year)
+    return f"{year}H1" if state.ctx.half else str(year)
+
+
+def _split_names(text: str) -> list[str]:
+    parts = [clean_name(p) for p in re.split(r"[、和及与]", text)]
+    return [p for p in parts if p]
+
+
+def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) -> str:
+    text = state.text
+    before = clean_name(text[anchor : q.start])
+    after_text = text[q.end : next_start]
+    after = ""
+    m = _NOUN_AFTER.match(after_text)
+    if m and not _AFTER_STOP.match(after_text):
+        after = _AFTER_CUT.sub("", m.group(0)).strip("“”\" ")
+    if after and (before.endswith("等") or "、" in before):
+        return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
+    if after and (not before or len(before) <= 4):
+        return clean_name(before + after) or after
+    return before or after
+
+
+def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
+    unit = q.unit
+    value = _dec(q.value)
+    if unit is None:  # a bare 万/亿: money after money words, otherwise a count of the noun that follows
+        around = state.text[max(0, q.start - 12) : q.end + 4]
+        unit = "CNY" if re.search(r"资金|投资|收入|奖励|融资|产值|资产|营收|销售|税|金额|产业", around) else "count"
+    return Indicator(
+        name=name,
+        value=value,
+        multiplier=float(q.multiplier),
+        unit=unit,
+        raw=q.raw,
+        kind=_kind(state, q.start),
+        bound=q.bound,
+        value_high=_dec(q.value_high),
+        masked=q.masked,
+        period=_period(state, q.start),
+        quote=_quote(state.text, q),
+    )
+
+
+def _attachable(state: _SentenceState, group: _Group, start: int, verb_start: int) -> bool:
+    between = state.text[group.end : verb_start]
+    between = re.sub(r"[\s,，、]|同比|比上年|较上年|比去年|比年初|分别|其中", "", between)
+    return between == ""
+
+
+def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[str, int]:
+    """('yoy'|'target'|'pct', where the cue starts) for a percentage."""
+    text = state.text
+    ctx_start = max(_clause_start(text, q.start), prev_end)
+    ctx = text[ctx_start : q.start]
+    m = _YOY_VERB.search(ctx)
+    if m:
+        return "yoy", ctx_start + m.start()
+    m = _TARGET_CTX.search(ctx)
+    if m:
+        strong = bool(_TARGET_STRONG.search(ctx))
+        has_level = bool(state.groups) and _attachable(state, state.groups[-1], q.start, ctx_start + m.start())
+        if strong or has_level:
+            return "target", ctx_start + m.start()
+    return "pct", ctx_start
+
+
+def _yoy_value(text: str, q: Quantity, verb_start: int) -> float | None:
+    if q.value is None:
+        return None
+    verb = text[verb_start : q.start]
+    sign = -1 if any(v in verb for v in _NEGATIVE_VERBS) else 1
+    return sign * float(q.value)
+
+
+def _parenthetical_bound(text: str, q: Quantity) -> tuple[str | None, int]:
+    """`**%(争取**%)以上`: a bound after the bracket applies to the figure before it and inside it."""
+    if text[q.end : q.end + 1] not in ("(", "（"):
+        return None, -1
+    close = min([i for i in (text.find(")", q.end), text.find("）", q.end)) if i >= 0], default=-1)
+    if close < 0 or close - q.end > 30:
+        return None, -1
+    tail = text[close + 1 : close + 3]
+    if tail == "以上":
+        return "lower", close
+    if tail in ("以下", "以内"):
+        return "upper", close
+    return None, close
+
+
+def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
+    state = _SentenceState(text=text, ctx=ctx)
+    quantities = scan(text)
+    prev_end = 0  # end of the last figure that was read as one (qualifiers stay part of names)
+    parent_name: str | None = None
+    parent_from = -1
+    bracket: tuple[int, int, str] | None = None  # (open, close, parent name) of a breakdown in brackets
+    pending_bound: tuple[int, str] | None = None
+    i = 0
+    while i < len(quantities):
+        q = quantities[i]
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        if _is_qualifier(text, q, nxt):
+            i += 1
+            continue
+        if "其中" in text[prev_end : q.start] and state.out:
+            parent_name, parent_from = state.out[-1].name, text.find("其中", prev_end)
+        if parent_name and re.search(r"[;；]", text[parent_from : q.start]):
+            parent_name = None
+        if pending_bound and q.end <= pending_bound[0] and q.bound == "exact":
+            q.bound = pending_bound[1]
+        # a list of figures joined by 、 (分别 lists, 28、19家): read together
+        batch = [q]
+        j = i + 1
+        while j < len(quantities):
+            nq = quantities[j]
+            gap = text[batch[-1].end : nq.start]
+            if gap in ("、", "和", "及", "、下降", "、增长") or (gap.startswith("、") and _YOY_VERB.search(gap)):
+                if nq.is_percent == q.is_percent:
+                    batch.append(nq)
+                    j += 1
+                    continue
+            break
+        # bare numbers before a list's unit take it (研发中心28、19家)
+        for b in batch:
+            if b.unit is None and b.multiplier == 1 and batch[-1].unit:
+                b.unit = batch[-1].unit
+        if q.is_percent and q.word != "half":
+            _read_percents(state, batch, prev_end)
+        else:
+            _read_levels(state, batch, prev_end, quantities[j].start if j < len(quantities) else len(text))
+            for ind in state.groups[-1].items if state.groups else []:
+                if ind.parent is None:
+                    if bracket and bracket[0] < q.start < bracket[1]:
+                        ind.parent = bracket[2]
+                    elif parent_name and parent_name != ind.name:
+                        ind.parent = parent_name
+        last = batch[-1]
+        bound, close = _parenthetical_bound(text, last)
+        if close > 0:
+            if bound:
+                if state.out and state.out[-1].bound == "exact":
+                    state.out[-1].bound = bound
+                pending_bound = (close, bound)
+            if state.out and not last.is_percent:
+                bracket = (last.end, close, state.out[-1].name)
+        prev_end = last.end
+        i = j
+    return state.out
+
+
+def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:
+    text = state.text
+    q = batch[0]
+    anchor = max(_clause_start(text, q.start), prev_end)
+    before_raw = text[anchor : q.start]
+    names: list[str]
+    in_bracket = text[anchor - 1 : anchor] in ("(", "（") or before_raw.startswith(("(", "（"))
+    if in_bracket and re.match(r"[(（]?(争取|力争)", before_raw) and state.out:
+        names = [state.out[-1].name] * len(batch)
+    elif re.search(r"(分别|各)\s*(?:为|是|达到?|突破|实现)?\s*$", before_raw):
+        stem = re.sub(r"(分别|各)\s*(?:为|是|达到?|突破|实现)?\s*$", "", before_raw)
+        parts = _split_names(stem)
+        if len(batch) == 1 and len(parts) > 1 and "各" in before_raw[-3:]:
+            names = parts
+            batch = batch * len(parts)
+        elif len(parts) == len(batch):
+            names = parts
+        else:
+            names = [clean_name(stem)] * len(batch)
+    else:
+        names = []
+        for k, b in enumerate(batch):
+            end = batch[k + 1].start if k + 1 < len(batch) else next_start
+            start = anchor if k == 0 else batch[k - 1].end
+            names.append(_name_for(state, b, start, min(end, _clause_end(text, b.end))))
+    items = []
+    for b, name in zip(batch, names, strict=True):
+        if not name:
+            continue
+        ind = _new_indicator(state, b, name)
+        items.append(ind)
+    if items:
+        state.out.extend(items)
+        state.groups.append(_Group(items=items, end=batch[-1].end))
+
+
+def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) -> None:
+    text = state.text
+    role, cue_start = _percent_role(state, batch[0], prev_end)
+    group = state.groups[-1] if state.groups else None
+    attach = group is not None and role in ("yoy", "target") and _attachable(state, group, batch[0].start, cue_start)
+    if attach and group is not None:
+        done = group.yoy_done if role == "yoy" else group.target_done
+        if not done and (len(batch) == len(group.items) or len(group.items) == 1):
+            for k, b in enumerate(batch[: len(group.items)]):
+                verb_start = cue_start if k == 0 else batch[k - 1].end
+                ind = group.items[k if len(batch) > 1 else 0]
+                if role == "yoy":
+                    ind.yoy_pct = _yoy_value(text, b, verb_start)
+                    ind.masked = ind.masked or b.masked
+                    if b.bound == "range":
+                        ind.bound = ind.bound if ind.value is not None else "range"
+                else:
+                    ind.target_pct = _dec(b.value)
+            if role == "yoy":
+                group.yoy_done = True
+            else:
+                group.target_done = True
+            group.end = batch[-1].end
+            return
+    # a figure of its own: change-only growth, a completion share, or a percentage level
+    anchor = max(_clause_start(text, batch[0].start), prev_end)
+    if role in ("yoy", "target"):
+        before = text[anchor:cue_start]
+    else:
+        before = text[anchor : batch[0].start]
+    stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
+    stem = re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
+    parts = _split_names(stem) if len(batch) > 1 else [clean_name(stem)]
+    if len(parts) != len(batch):
+        parts = [clean_name(stem)] * len(batch)
+    items: list[Indicator] = []
+    for k, (b, name) in enumerate(zip(batch, parts, strict=True)):
+        if role == "pct" and not name:
+            m = _NOUN_AFTER.match(text[b.end :])
+            name = _AFTER_CUT.sub("", m.group(0)) if m and not _AFTER_STOP.match(text[b.end :]) else ""
+            name = clean_name(name)
+        if not name:
+            continue
+        ind = _new_indicator(state, b, name)
+        if role == "yoy":
+            verb_start = cue_start if k == 0 else batch[k - 1].end
+            ind.yoy_pct = _yoy_value(text, b, verb_start)
+            if b.word == "double_digit":
+                ind.yoy_pct, ind.bound = 10.0, "lower"
+            ind.value, ind.unit, ind.multiplier, ind.value_high = None, None, 1.0, None
+            if b.bound == "range":
+                ind.value_high = _dec(b.value_high)
+        elif role == "target":
+            ind.target_pct = _dec(b.value)
+        items.append(ind)
+    if items:
+        state.out.extend(items)
+        state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=role == "yoy"))
+
+
+def _doc_year(doc: Document) -> tuple[int | None, int | None]:
+    meta = doc.metadata
+    month = None
+    for key in ("published_at", "written_date"):
+        value = meta.get(key)
+        if value and re.match(r"\d{4}-\d{2}", value):
+            month = int(value[5:7])
+            year = int(value[:4])
+            break
+    else:
+        year = meta.get("index_year")
+    title_years = _YEAR.findall(meta.get("title") or "")
+    if title_years:
+        return int(title_years[0]), month
+    return year, month
+
+
+def _contexts(lines: list[str], doc: Document) -> list[Context]:
+    """Role and period of every body line, from the headings above it."""
+    doc_year, month = _doc_year(doc)
+    default_role = document_role(doc.metadata.get("title"))
+    _, roles = build_outline(lines, default_role)
+    review_year: int | None = None
+    plan_year: int | None = None
+    out: list[Context] = []
+    half = False
+    heading_year: int | None = None
+    for line, role in zip(lines, roles, strict=True):
+        level = heading_level(line)
+        if level == 1 or (level is not None and heading_year is None):
+            years = _YEAR.findall(line[:30])
+            heading_year = int(years[0]) if years else None
+            half = "上半年" in line[:20]
+            if heading_year and role == "review":
+                review_year = heading_year
+            if heading_year and role == "plan":
+                plan_year = heading_year
+        year = heading_year
+        if year is None and doc_year is not None:
+            if role == "plan":
+                full_year_review = review_year is not None or (month is not None and month >= 10)
+                if plan_year:
+                    year = plan_year
+                elif review_year:
+                    year = review_year + 1
+                elif full_year_review and default_role != "plan" and not half:
+                    year = doc_year + 1
+                else:
+                    year = doc_year
+            elif role == "review" and month is not None and month <= 3 and not _YEAR.search(doc.metadata.get("title") or ""):
+                year = doc_year - 1
+            else:
+                year = doc_year
+        out.append(Context(role=role, year=year, half=half and role == "review"))
+    return out
+
+
+def extract_indicators(doc: Document) -> list[Indicator]:
+    lines = [line for line in doc.body.split("\n") if line.strip()]
+    contexts = _contexts(lines, doc)
+    out: list[Indicator] = []
+    for line, ctx in zip(lines, contexts, strict=True):
+        text = normalise_text(line)
+        for m in _SENTENCE.finditer(text):
+            sentence = m.group(0)
+            if _MAY_HOLD_FIGURE.search(sentence):
+                out.extend(_read_sentence(sentence, ctx))
+    return [ind for ind in out if ind.name]

@@ -1,0 +1,54 @@
+"""Indicator rows to a typed polars frame: value_base, canonical keys, validation flags."""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from transforms.models import INDICATOR_FIELDS, Indicator
+
+INDICATOR_SCHEMA: dict[str, Any] = {
+    "name": pl.Utf8, "value": pl.Float64, "multiplier": pl.Float64, "unit": pl.Utf8, "value_base": pl.Float64,
+    "raw": pl.Utf8, "yoy_pct": pl.Float64, "target_pct": pl.Float64, "kind": pl.Utf8, "bound": pl.Utf8,
+    "value_high": pl.Float64, "masked": pl.Boolean, "parent": pl.Utf8, "period": pl.Utf8, "quote": pl.Utf8,
+}
+COUNT_LIKE_UNITS = ("count", "mu", "m2", "km2", "km", "m", "m3", "t", "tce", "kWh")
+
+
+@lru_cache(maxsize=1)
+def canonical_map() -> dict[str, str]:
+    """Alias -> canonical key, from the dictionary shipped as data (transforms/canonical_indicators.csv)."""
+    text = resources.files("transforms").joinpath("canonical_indicators.csv").read_text(encoding="utf-8")
+    return {row["alias"]: row["canonical"] for row in csv.DictReader(text.splitlines())}
+
+
+def indicators_frame(indicators: list[Indicator]) -> pl.DataFrame:
+    rows = [ind.to_dict() for ind in indicators]
+    frame = pl.DataFrame(rows, schema=INDICATOR_SCHEMA) if rows else pl.DataFrame(schema=INDICATOR_SCHEMA)
+    return normalise(frame.select(list(INDICATOR_FIELDS)))
+
+
+def normalise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Recompute value_base, attach the canonical key, flag impossible values (flagged, never dropped)."""
+    mapping = canonical_map()
+    frame = frame.with_columns(
+        value_base=pl.when(pl.col("value").is_not_null()).then(pl.col("value") * pl.col("multiplier")).otherwise(None),
+        canonical=pl.col("name").replace_strict(mapping, default=None, return_dtype=pl.Utf8),
+    )
+    issues = pl.concat_str(
+        [
+            pl.when((pl.col("value") < 0) & pl.col("unit").is_in(COUNT_LIKE_UNITS)).then(pl.lit("negative quantity;")),
+            pl.when(pl.col("yoy_pct").abs() > 1000).then(pl.lit("yoy beyond ±1000%;")),
+            pl.when((pl.col("unit") == "pct") & (pl.col("value") > 1000)).then(pl.lit("percentage over 1000;")),
+            pl.when(pl.col("target_pct") > 1000).then(pl.lit("target share over 1000%;")),
+            pl.when(pl.col("target_pct") < 0).then(pl.lit("negative target share;")),
+        ],
+        ignore_nulls=True,
+    )
+    return frame.with_columns(issues=pl.when(issues == "").then(None).otherwise(issues)).with_columns(
+        valid=pl.col("issues").is_null()
+    )

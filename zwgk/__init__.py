@@ -1,0 +1,1 @@
+"""zwgk: Chinese government disclosure portals to clean, versioned, queryable data."""

@@ -1,0 +1,254 @@
+"""The `zwgk` command line (spec/interfaces.md): errors are one clear line on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from zwgk import settings
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+class UserError(Exception):
+    """A mistake the user can fix: printed as one line, exit status 2."""
+
+
+def _read_source(source: str) -> tuple[bytes, str | None]:
+    if source.startswith(("http://", "https://")):
+        import requests
+
+        try:
+            resp = requests.get(source, headers={"User-Agent": settings.user_agent()},
+                                timeout=(settings.CONNECT_TIMEOUT_S, settings.READ_TIMEOUT_S))
+        except requests.RequestException as exc:
+            raise UserError(f"cannot fetch {source}: {exc}") from exc
+        if resp.status_code != 200:
+            raise UserError(f"cannot fetch {source}: HTTP {resp.status_code}")
+        return resp.content, resp.headers.get("Content-Type")
+    if "://" in source:
+        raise UserError(f"{source}: only http(s) URLs and file paths are accepted")
+    path = Path(source)
+    if not path.is_file():
+        raise UserError(f"{source}: no such file (give a .html, .htm or .txt path, or an http(s) URL)")
+    return path.read_bytes(), None
+
+
+def _clean(source: str) -> Any:
+    from transforms.clean import clean_page
+    from transforms.decode import DecodeError
+    from transforms.html_lines import HtmlError
+
+    data, content_type = _read_source(source)
+    try:
+        return clean_page(data, content_type)
+    except (HtmlError, DecodeError) as exc:
+        raise UserError(f"{source}: {exc}") from exc
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    print(json.dumps(_clean(args.source).to_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from transforms.extract import extract_indicators
+    from transforms.normalise import indicators_frame
+
+    frame = indicators_frame(extract_indicators(_clean(args.source)))
+    for row in frame.iter_rows(named=True):
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+def _portals(config: str | None, names: list[str] | None) -> tuple[settings.Portal, ...]:
+    path = Path(config) if config else settings.DEFAULT_CONFIG
+    try:
+        portals = settings.load_portals(path)
+    except settings.ConfigError as exc:
+        raise UserError(str(exc)) from exc
+    if names:
+        unknown = set(names) - {p.name for p in portals}
+        if unknown:
+            raise UserError(f"unknown portal(s) {', '.join(sorted(unknown))} in {path}")
+        portals = tuple(p for p in portals if p.name in names)
+    return portals
+
+
+def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
+    from flows.crawl import crawl
+    from flows.warehouse import WarehouseError
+
+    try:
+        return crawl(portals=list(portals), warehouse=str(warehouse))
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _print_summary(summary: Any) -> None:
+    print(f"snapshot {summary.snapshot_id}: {summary.docs_new} new, {summary.docs_changed} changed, "
+          f"{summary.docs_unchanged} unchanged, {summary.docs_gone} gone documents; {summary.indicators} indicators in new versions")
+    for p in summary.portals:
+        print(f"  {p.portal}: listed {p.listed}, fetched {p.fetched}, unchanged {p.unchanged}, failed {p.failed}, "
+              f"new {p.new}, changed {p.changed}, gone {p.gone}")
+        for note in p.notes:
+            print(f"    note: {note}")
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    portals = _portals(args.config, args.portal)
+    _print_summary(_run_crawl(portals, settings.warehouse_dir(args.warehouse)))
+    return 0
+
+
+DEMO_QUERY = """
+SELECT publisher, name, raw, yoy_pct, kind, period, canonical
+FROM indicators
+WHERE canonical IS NOT NULL AND value IS NOT NULL
+ORDER BY publisher, period, name
+LIMIT 15
+"""
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from mirror.server import DEMO_PORTS, Mirror
+
+    warehouse = settings.warehouse_dir(args.warehouse)
+    mirror = Mirror().start(DEMO_PORTS)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "portals.toml"
+        config.write_text(mirror.config_toml(), encoding="utf-8")
+        print(f"portal mirror serving on {mirror.base_url('jcms')} and {mirror.base_url('mirror')}")
+        print(f"crawling into {warehouse}")
+        try:
+            summary = _run_crawl(settings.load_portals(config), warehouse)
+        finally:
+            mirror.stop()
+    _print_summary(summary)
+    print("\nwarehouse totals:")
+    _sql(warehouse, "SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM indicators) AS indicators,"
+         " (SELECT max(snapshot_id) FROM snapshots) AS snapshots", "table")
+    print("\nexample query (indicators with a canonical key):" + DEMO_QUERY)
+    _sql(warehouse, DEMO_QUERY, "table")
+    print(f'\nquery it yourself: zwgk sql "select * from indicators limit 10"  (warehouse: {warehouse})')
+    return 0
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def _sql(warehouse: Path, query: str, fmt: str) -> None:
+    import duckdb
+
+    from flows.warehouse import WarehouseError, connect
+
+    try:
+        con = connect(warehouse, read_only=True)
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        try:
+            cur = con.execute(query)
+        except duckdb.Error as exc:
+            raise UserError(f"SQL error: {str(exc).splitlines()[0]}") from exc
+        if cur.description is None:
+            return
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    finally:
+        con.close()
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    elif fmt == "json":
+        print(json.dumps([{c: _jsonable(v) for c, v in zip(columns, row, strict=True)} for row in rows], ensure_ascii=False))
+    else:
+        _print_table(columns, rows)
+
+
+def _print_table(columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def cell(v: Any) -> str:
+        text = "" if v is None else str(_jsonable(v))
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    print(" | ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for r in cells:
+        print(" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)))
+    print(f"({len(rows)} rows)")
+
+
+def _width(text: str) -> int:
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    _sql(settings.warehouse_dir(args.warehouse), args.query, args.format)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zwgk", description="Government disclosure portals to versioned, queryable data.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("demo", help="crawl the bundled portal mirror into the warehouse and show what it got")
+    p.add_argument("--warehouse")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("crawl", help="one crawl run = one snapshot")
+    p.add_argument("--config")
+    p.add_argument("--portal", action="append")
+    p.add_argument("--warehouse")
+    p.set_defaults(func=cmd_crawl)
+    p = sub.add_parser("clean", help="clean one page (path or URL) to JSON")
+    p.add_argument("source")
+    p.set_defaults(func=cmd_clean)
+    p = sub.add_parser("extract", help="clean one page and print its indicators as JSON Lines")
+    p.add_argument("source")
+    p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("sql", help="run read-only SQL against the warehouse")
+    p.add_argument("--warehouse")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("query")
+    p.set_defaults(func=cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        print(f"zwgk {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"zwgk {args.command}: interrupted; nothing partial was committed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""All constants and configuration in one place: defaults here, a TOML file, then environment variables."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = PROJECT_ROOT / "sql"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
+DEFAULT_CONFIG = PROJECT_ROOT / "portals.toml"
+
+USER_AGENT = "zwgk/0.1 (+https://github.com/zwgk/zwgk; open data crawler for disclosure portals)"
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 30.0
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+DEFAULT_RATE = 1.0  # requests per second per host
+FETCH_ATTEMPTS = 4
+BACKOFF_BASE_S = 1.0
+BACKOFF_MAX_S = 60.0
+ARTICLE_BATCH = 25  # articles per Prefect fetch task
+JCMS_PERPAGE = 15
+JCMS_RECORDS_PER_CALL = 45  # dataproxy answers three pages per call
+MAX_LIST_PAGES = 200
+LOAD_LOCK_NAME = "zwgk-warehouse-load"
+
+_NAME = re.compile(r"^[a-z0-9-]+$")
+
+
+class ConfigError(ValueError):
+    """The portal config cannot be used: the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Portal:
+    name: str
+    cms: str
+    start_urls: tuple[str, ...]
+    article_pattern: str = r"/art/\d{4}/"
+    rate: float = DEFAULT_RATE
+    max_pages: int | None = None
+    schedule: str | None = None
+    allow_private: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path
+    user_agent: str = USER_AGENT
+    portals: tuple[Portal, ...] = field(default_factory=tuple)
+
+
+def _portal(raw: dict[str, Any], where: str) -> Portal:
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(f"{where}: portal name {name!r} must match [a-z0-9-]+")
+    cms = raw.get("cms", "jcms")
+    if cms not in ("jcms", "generic"):
+        raise ConfigError(f"{where}: portal {name}: cms must be 'jcms' or 'generic', not {cms!r}")
+    urls = raw.get("start_urls")
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls):
+        raise ConfigError(f"{where}: portal {name}: start_urls must be a non-empty list of http(s) URLs")
+    rate = raw.get("rate", DEFAULT_RATE)
+    if not isinstance(rate, int | float) or rate <= 0:
+        raise ConfigError(f"{where}: portal {name}: rate must be a positive number of requests per second")
+    pattern = raw.get("article_pattern", r"/art/\d{4}/")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"{where}: portal {name}: article_pattern is not a valid regex: {exc}") from exc
+    max_pages = raw.get("max_pages")
+    if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
+        raise ConfigError(f"{where}: portal {name}: max_pages must be a positive integer")
+    return Portal(
+        name=name,
+        cms=cms,
+        start_urls=tuple(urls),
+        article_pattern=pattern,
+        rate=float(rate),
+        max_pages=max_pages,
+        schedule=raw.get("schedule"),
+        allow_private=bool(raw.get("allow_private", False)),
+        allowed_hosts=tuple(raw.get("allowed_hosts", ())),
+    )
+
+
+def parse_portals(text: str, where: str = "config") -> tuple[Portal, ...]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    raw_portals = data.get("portals")
+    if not isinstance(raw_portals, list) or not raw_portals:
+        raise ConfigError(f"{where}: no [[portals]] entries")
+    portals = tuple(_portal(p, where) for p in raw_portals)
+    names = [p.name for p in portals]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise ConfigError(f"{where}: duplicate portal names: {', '.join(sorted(dupes))}")
+    return portals
+
+
+def load_portals(path: Path) -> tuple[Portal, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}; pass --config FILE") from exc
+    return parse_portals(text, str(path))
+
+
+def warehouse_dir(explicit: str | Path | None = None) -> Path:
+    if explicit:
+        return Path(explicit).resolve()
+    env = os.environ.get("ZWGK_WAREHOUSE")
+    return Path(env).resolve() if env else DEFAULT_WAREHOUSE
+
+
+def user_agent() -> str:
+    return os.environ.get("ZWGK_USER_AGENT", USER_AGENT)
