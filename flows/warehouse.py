@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import zlib
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +55,7 @@ def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"no warehouse at {folder}: run `zwgk crawl` or `zwgk demo` first, or pass --warehouse DIR")
     if not read_only:
         (folder / "data").mkdir(parents=True, exist_ok=True)
+        _wal_catalog(folder / "catalog.sqlite")
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     for extension in ("sqlite", "ducklake", "icu"):
         duckdb_extensions.import_extension(extension, con=con)
@@ -65,6 +68,15 @@ def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if not read_only:
         _ensure_schema(con)
     return con
+
+
+def _wal_catalog(path: Path) -> None:
+    """WAL journal on the catalog: an analyst's open read session must not block a scheduled load."""
+    try:
+        with closing(sqlite3.connect(path, timeout=30)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.Error as exc:
+        raise WarehouseError(f"cannot open warehouse catalog {path}: {exc}") from exc
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -159,7 +171,8 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         _run_checks(con)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+            con.execute("ROLLBACK")
         raise
     return result
 

@@ -98,7 +98,7 @@ class Mirror:
         links = "".join(f'<li><a href="{a.path}">{escape(a.path)}</a></li>' for a in self.articles if a.host == "mirror")
         pages[("mirror", "/list/index.html")] = (
             f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>工作思路</title></head><body><ul>{links}</ul></body></html>'
-        ).encode("utf-8")
+        ).encode()
         robots = b"User-agent: *\nDisallow: /private/\n"
         for host in ("jcms", "mirror"):
             pages[(host, "/robots.txt")] = robots

@@ -71,9 +71,9 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str
         declared.append(m2.group(1).decode("ascii", "ignore"))
     candidates: list[str] = []
     for name in declared:
-        enc = _normalise_name(name)
-        if enc and enc not in candidates:
-            candidates.append(enc)
+        normalised = _normalise_name(name)
+        if normalised and normalised not in candidates:
+            candidates.append(normalised)
     for enc in ("utf-8", "gb18030"):
         if enc not in candidates:
             candidates.append(enc)

@@ -23,10 +23,11 @@ _TARGET_CTX = re.compile(
 )
 _TARGET_STRONG = re.compile(r"(?:率|任务|目标|计划)的?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
-    r"^(?:[、和及与并且同时另外此外其中共有共计合计总计累计一共全年今年以来年内上半年下半年本年度本年今年当年"
-    r"截至目前截至目前为止目前已经已顺利成功全面有序新\s:：,，]|"
+    r"^(?:[、和及与并\s:：,，]|"
+    r"其中|同时|另外|此外|共有|共计|合计|总计|累计完成|累计|一共|全年|今年以来|年内|上半年|下半年|本年度|本年|今年|当年|"
+    r"截至目前为止|截至目前|目前|已经|已|顺利|成功|全面|有序|"
     r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
-    r"完成|实现|达到|累计完成|共完成|高质完成|高质量完成|助推|推动|组织实施|全力|积极|持续|全年|"
+    r"共完成|高质量完成|高质完成|完成|实现|达到|助推|推动|组织实施|全力|积极|持续|共|"
     r"一是|二是|三是|四是|五是|六是|七是|八是|九是|十是)+"
 )
 _TRAILING_NOISE = re.compile(
@@ -137,9 +138,9 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     if q.is_percent or q.word:
         return False
     after = text[q.end : q.end + 1]
-    if q.bound in ("lower", "upper") and q.raw.endswith(("以上", "以下")) and after and re.match(r"[\u4e00-\u9fff“]", after):
-        if not re.match(r"[和及与、]", after) or (nxt is not None and nxt.unit == "count"):
-            return True
+    bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(re.match(r"[\u4e00-\u9fff“]", after))
+    if bracket_then_noun and (not re.match(r"[和及与、]", after) or (nxt is not None and nxt.unit == "count")):
+        return True
     if nxt is not None and nxt.unit == "count" and q.unit in ("CNY", "USD", None):
         between = text[q.end : nxt.start]
         if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
@@ -291,11 +292,11 @@ def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
         while j < len(quantities):
             nq = quantities[j]
             gap = text[batch[-1].end : nq.start]
-            if gap in ("、", "和", "及", "、下降", "、增长") or (gap.startswith("、") and _YOY_VERB.search(gap)):
-                if nq.is_percent == q.is_percent:
-                    batch.append(nq)
-                    j += 1
-                    continue
+            joined = gap in ("、", "和", "及") or (gap.startswith("、") and bool(_YOY_VERB.search(gap)))
+            if joined and nq.is_percent == q.is_percent:
+                batch.append(nq)
+                j += 1
+                continue
             break
         # bare numbers before a list's unit take it (研发中心28、19家)
         for b in batch:
@@ -387,10 +388,10 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
             return
     # a figure of its own: change-only growth, a completion share, or a percentage level
     anchor = max(_clause_start(text, batch[0].start), prev_end)
-    if role in ("yoy", "target"):
-        before = text[anchor:cue_start]
-    else:
-        before = text[anchor : batch[0].start]
+    if re.match(r"\s*[(（](争取|力争)", text[anchor : batch[0].start]) and state.out:
+        _read_bracketed_target(state, batch, state.out[-1])
+        return
+    before = text[anchor:cue_start] if role in ("yoy", "target") else text[anchor:batch[0].start]
     stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
     stem = re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
     parts = _split_names(stem) if len(batch) > 1 else [clean_name(stem)]
@@ -421,9 +422,25 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=role == "yoy"))
 
 
+def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: Indicator) -> None:
+    """`增长**%(争取**%)`: the bracketed figure is a target for the same thing, read the same way."""
+    items = []
+    for b in batch:
+        ind = _new_indicator(state, b, main.name)
+        ind.kind = "target"
+        ind.raw = state.text[max(0, b.start - 2) : b.end] if state.text[max(0, b.start - 2) : b.start] in ("争取", "力争") else b.raw
+        if main.value is None and main.unit is None:  # the main figure is a change: so is this one
+            ind.yoy_pct = None if b.value is None else float(b.value)
+            ind.value, ind.unit, ind.multiplier = None, None, 1.0
+        items.append(ind)
+    state.out.extend(items)
+    state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=True))
+
+
 def _doc_year(doc: Document) -> tuple[int | None, int | None]:
     meta = doc.metadata
-    month = None
+    month: int | None = None
+    year: int | None = None
     for key in ("published_at", "written_date"):
         value = meta.get(key)
         if value and re.match(r"\d{4}-\d{2}", value):

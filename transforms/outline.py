@@ -47,6 +47,8 @@ def heading_title(line: str) -> str:
 
 def cue_role(title: str, level: int) -> str:
     """Role from the heading's own words; plan cues win in a mixed heading only when they come first."""
+    review: tuple[str, ...]
+    plan: tuple[str, ...]
     if level == 1:
         review, plan = REVIEW_CUES, PLAN_CUES
     else:
