@@ -104,9 +104,9 @@ def trs_editor(meta: dict[str, Any], body: str, site: str) -> str:
         + escape(meta.get("published_at") or "")
         + "</span> <span>来源："
         + escape(meta.get("source") or "")
-        + '</span> <span class="func">打印 字体：<a>放大</a> <a>正常</a> <a>缩小</a> 分享</span></div>'
+        + f'</span> <span>浏览次数：{_SCRIPT}</span> <span class="func">打印 字体：<a>放大</a> <a>正常</a> <a>缩小</a> 分享</span></div>'
         + f'<div class="article-body"><div class="TRS_Editor">{_paragraphs(body)}</div></div>'
-        + '<div class="qr">扫一扫在手机打开当前页面</div>' + FOOTER.format(site=escape(site))
+        + '<div class="qr">扫一扫在手机打开当前页面</div>' + SHARE + PRINT_CLOSE + FOOTER.format(site=escape(site))
     )
     return _page(title, head, inner)
 
