@@ -27,7 +27,8 @@ _LEADING_NOISE = re.compile(
     r"其中|同时|另外|此外|共有|共计|合计|总计|累计完成|累计|一共|全年|今年以来|年内|上半年|下半年|本年度|本年|今年|当年|"
     r"截至目前为止|截至目前|目前|已经|已|顺利|成功|全面|有序|"
     r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
-    r"共完成|高质量完成|高质完成|完成|实现|达到|助推|推动|组织实施|全力|积极|持续|共|"
+    r"共完成|高质量完成|高质完成|完成|实现|达到|助推|推动|组织实施|加快推进|全力|积极|持续|共|"
+    r"计划|预计|预估|力争|确保|争取|"
     r"一是|二是|三是|四是|五是|六是|七是|八是|九是|十是)+"
 )
 _TRAILING_NOISE = re.compile(
@@ -141,6 +142,9 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(re.match(r"[\u4e00-\u9fff“]", after))
     if bracket_then_noun and (not re.match(r"[和及与、]", after) or (nxt is not None and nxt.unit == "count")):
         return True
+    joined_bracket = re.match(r"[及或和]", after) and nxt is not None and nxt.raw.endswith(("以上", "以下"))
+    if joined_bracket and nxt is not None and nxt.unit in ("CNY", "USD") and q.unit in ("CNY", "USD"):
+        return True  # 总投资1亿美元及10亿元以上项目8个: both amounts bracket the project size
     if nxt is not None and nxt.unit == "count" and q.unit in ("CNY", "USD", None):
         between = text[q.end : nxt.start]
         if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
@@ -364,7 +368,10 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
 
 def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) -> None:
     text = state.text
-    role, cue_start = _percent_role(state, batch[0], prev_end)
+    if batch[0].word == "double_digit":  # 两位数增长: the growth word is inside the quantity
+        role, cue_start = "yoy", batch[0].start
+    else:
+        role, cue_start = _percent_role(state, batch[0], prev_end)
     group = state.groups[-1] if state.groups else None
     attach = group is not None and role in ("yoy", "target") and _attachable(state, group, batch[0].start, cue_start)
     if attach and group is not None:
