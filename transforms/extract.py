@@ -46,6 +46,8 @@ _TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资)|力
 _ACTUAL_RESET = re.compile(r"上半年完成|已完成|实际完成|截至目前|已累计|1-\d{1,2}月")
 _YEAR = re.compile(r"(20\d{2})年")
 _QUOTE_MAX = 160
+_RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现)?\s*$")
+_BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
 _MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数")
 
 
@@ -56,12 +58,6 @@ class Context:
     role: str
     year: int | None
     half: bool = False
-
-    @property
-    def period(self) -> str | None:
-        if self.year is None:
-            return None
-        return f"{self.year}H1" if self.half else str(self.year)
 
 
 @dataclass
@@ -223,7 +219,7 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
     )
 
 
-def _attachable(state: _SentenceState, group: _Group, start: int, verb_start: int) -> bool:
+def _attachable(state: _SentenceState, group: _Group, verb_start: int) -> bool:
     between = state.text[group.end : verb_start]
     between = re.sub(r"[\s,，、]|同比|比上年|较上年|比去年|比年初|分别|其中", "", between)
     return between == ""
@@ -240,7 +236,7 @@ def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[st
     m = _TARGET_CTX.search(ctx)
     if m:
         strong = bool(_TARGET_STRONG.search(ctx))
-        has_level = bool(state.groups) and _attachable(state, state.groups[-1], q.start, ctx_start + m.start())
+        has_level = bool(state.groups) and _attachable(state, state.groups[-1], ctx_start + m.start())
         if strong or has_level:
             return "target", ctx_start + m.start()
     return "pct", ctx_start
@@ -306,7 +302,10 @@ def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
         for b in batch:
             if b.unit is None and b.multiplier == 1 and batch[-1].unit:
                 b.unit = batch[-1].unit
-        if q.is_percent and q.word != "half":
+        anchor = max(_clause_start(text, q.start), prev_end)
+        if state.out and _BRACKETED_TARGET.match(text[anchor : q.start]):
+            _read_bracketed_target(state, batch, state.out[-1])
+        elif q.is_percent and q.word != "half":
             _read_percents(state, batch, prev_end)
         else:
             _read_levels(state, batch, prev_end, quantities[j].start if j < len(quantities) else len(text))
@@ -336,11 +335,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
     anchor = max(_clause_start(text, q.start), prev_end)
     before_raw = text[anchor : q.start]
     names: list[str]
-    in_bracket = text[anchor - 1 : anchor] in ("(", "（") or before_raw.startswith(("(", "（"))
-    if in_bracket and re.match(r"[(（]?(争取|力争)", before_raw) and state.out:
-        names = [state.out[-1].name] * len(batch)
-    elif re.search(r"(分别|各)\s*(?:为|是|达到?|突破|实现)?\s*$", before_raw):
-        stem = re.sub(r"(分别|各)\s*(?:为|是|达到?|突破|实现)?\s*$", "", before_raw)
+    if _RESPECTIVELY.search(before_raw):
+        stem = _RESPECTIVELY.sub("", before_raw)
         parts = _split_names(stem)
         if len(batch) == 1 and len(parts) > 1 and "各" in before_raw[-3:]:
             names = parts
@@ -373,7 +369,7 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     else:
         role, cue_start = _percent_role(state, batch[0], prev_end)
     group = state.groups[-1] if state.groups else None
-    attach = group is not None and role in ("yoy", "target") and _attachable(state, group, batch[0].start, cue_start)
+    attach = group is not None and role in ("yoy", "target") and _attachable(state, group, cue_start)
     if attach and group is not None:
         done = group.yoy_done if role == "yoy" else group.target_done
         if not done and (len(batch) == len(group.items) or len(group.items) == 1):
@@ -395,9 +391,6 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
             return
     # a figure of its own: change-only growth, a completion share, or a percentage level
     anchor = max(_clause_start(text, batch[0].start), prev_end)
-    if re.match(r"\s*[(（](争取|力争)", text[anchor : batch[0].start]) and state.out:
-        _read_bracketed_target(state, batch, state.out[-1])
-        return
     before = text[anchor:cue_start] if role in ("yoy", "target") else text[anchor:batch[0].start]
     stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
     stem = re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
@@ -434,7 +427,7 @@ def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: I
     items = []
     for b in batch:
         ind = _new_indicator(state, b, main.name)
-        ind.kind = "target"
+        ind.kind, ind.parent = "target", main.parent
         ind.raw = state.text[max(0, b.start - 2) : b.end] if state.text[max(0, b.start - 2) : b.start] in ("争取", "力争") else b.raw
         if main.value is None and main.unit is None:  # the main figure is a change: so is this one
             ind.yoy_pct = None if b.value is None else float(b.value)
