@@ -139,15 +139,13 @@ class Fetcher:
         status: int | None = None
         for attempt in range(1, self.attempts + 1):
             self.limiter.wait(host, policy.rate)
-            delay = None
+            retry_after: float | None = None
             try:
                 page = self._once(url, portal, policy, method, data, headers)
                 page.attempts = attempt
-                if page.status in RETRY_STATUSES and attempt < self.attempts:
-                    status, error = page.status, page.error or f"HTTP {page.status}"
-                    delay = self._retry_delay(attempt, page.retry_after)
-                else:
+                if page.status not in RETRY_STATUSES or attempt == self.attempts:
                     return page
+                status, error, retry_after = page.status, page.error or f"HTTP {page.status}", page.retry_after
             except requests.Timeout:
                 status, error = None, "timeout"
             except requests.ConnectionError as exc:
@@ -155,7 +153,7 @@ class Fetcher:
             except requests.RequestException as exc:
                 return RawPage(url=url, portal=portal, status=None, fetched_at=_now(), attempts=attempt, error=f"request failed: {exc}")
             if attempt < self.attempts:
-                time.sleep(delay if delay is not None else self._retry_delay(attempt, None))
+                time.sleep(self._retry_delay(attempt, retry_after))
         return RawPage(url=url, portal=portal, status=status, fetched_at=_now(), attempts=self.attempts, error=error)
 
     def _retry_delay(self, attempt: int, retry_after: float | None) -> float:

@@ -33,10 +33,6 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def read_sql(relative: str) -> str:
-    return (SQL_DIR / relative).read_text(encoding="utf-8")
-
-
 def sql_files(folder: str) -> list[Path]:
     return sorted((SQL_DIR / folder).glob("*.sql"))
 
@@ -266,7 +262,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     if indicator_frames:
         frame = pl.concat(indicator_frames, how="vertical_relaxed")
         con.register("new_indicators", frame.to_arrow())
-        columns = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = 'indicator_rows' ORDER BY column_index", [CATALOG]).fetchall()]
+        columns = _columns(con, "indicator_rows")
         con.execute(f"INSERT INTO indicator_rows ({', '.join(columns)}) SELECT {', '.join(columns)} FROM new_indicators")
         con.unregister("new_indicators")
     con.execute(
@@ -278,12 +274,17 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     return result
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of a warehouse table in DDL order (the DDL in sql/schema is the single source)."""
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ? ORDER BY column_index",
+        [CATALOG, table]).fetchall()]
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    columns = [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ? ORDER BY column_index",
-        [CATALOG, table]).fetchall()]
+    columns = _columns(con, table)
     placeholders = ", ".join("?" for _ in columns)
     con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
                     [[row.get(c) for c in columns] for row in rows])

@@ -6,6 +6,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, replace
 from email.utils import formatdate
+from functools import cache
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -14,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from mirror.render import render
 from transforms.clean import clean_text
+from transforms.models import Document
 
 JCMS_COLUMN = "1229000001"
 JCMS_PERPAGE = 2
@@ -47,8 +49,14 @@ def seed_text(name: str) -> str:
     return resources.files("mirror").joinpath("seeds", name).read_text(encoding="utf-8")
 
 
+@cache
+def _seed_document(name: str) -> Document:
+    """Each seed is cleaned once; pages are rebuilt from it after every edit (treat as read-only)."""
+    return clean_text(seed_text(name))
+
+
 def _article_html(article: Article) -> str:
-    doc = clean_text(seed_text(article.seed))
+    doc = _seed_document(article.seed)
     meta: dict[str, Any] = dict(doc.metadata)
     if not meta.get("title") and article.title:
         meta["title"] = article.title
@@ -57,7 +65,7 @@ def _article_html(article: Article) -> str:
 
 
 def _record(article: Article) -> str:
-    title = escape(article.title or clean_text(seed_text(article.seed)).metadata.get("title") or "")
+    title = escape(article.title or _seed_document(article.seed).metadata.get("title") or "")
     return f'<record><![CDATA[<li><a href="{article.path}" title="{title}" target="_blank">{title}</a><span>{article.date}</span></li>]]></record>'
 
 

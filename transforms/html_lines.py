@@ -7,10 +7,15 @@ from collections.abc import Iterable
 
 from lxml import etree, html
 
-BLOCK_TAGS = frozenset(
-    ["address", "article", "aside", "blockquote", "body", "br", "center", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "title", "caption"]
-)
-SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "select", "option", "button", "head"])
+BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "br", "center", "dd", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "title", "caption",
+))
+SKIP_TAGS = frozenset((
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "select", "option",
+    "button", "head",
+))
 CELL_TAGS = frozenset(("td", "th"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\ufeff]+")

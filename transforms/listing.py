@@ -33,7 +33,6 @@ class Listing:
     refs: list[ArticleRef] = field(default_factory=list)
     total_records: int | None = None
     has_datastore: bool = False
-    needs_javascript: bool = False  # jpaas pages render the list in the browser
     unit_id: str | None = None
     web_id: str | None = None
     column_id: str | None = None
