@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -12,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.clean import clean_page, clean_text
+from transforms.clean import clean_text
 from transforms.extract import extract_indicators
 from transforms.normalise import indicators_frame
 from transforms.numbers import normalise_text, scan
+from zwgk.evaluate import predict
 
 from .conftest import FIXTURES, GOLD, SEEDS
 
@@ -25,10 +25,7 @@ SEED_F1_FLOOR = 0.92
 
 def test_seed_extraction_scores(tmp_path) -> None:
     pred = tmp_path / "pred.jsonl"
-    with pred.open("w", encoding="utf-8") as fh:
-        for page in sorted(SEEDS.glob("*.txt")):
-            for ind in extract_indicators(clean_page(page.read_bytes())):
-                fh.write(json.dumps(dict(ind.to_dict(), doc=page.name), ensure_ascii=False) + "\n")
+    predict(SEEDS, pred)
     out = subprocess.run([sys.executable, str(FIXTURES / "score_indicators.py"), str(GOLD / "seeds-indicators.jsonl"), str(pred)],
                          capture_output=True, text=True, check=True).stdout
     scores = dict(re.findall(r"(\w+)=([0-9.]+)", out))
