@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from flows.discover import Discovery, discover, policy_for
 from flows.http import Fetcher, HostLimiter
 from flows.process import process_page
-from flows.warehouse import CrawlBatch, LoadResult, ProcessedPage, connect, fetch_state, load
+from flows.staging import discard, discard_stale, read_staged, stage, staging_dir
+from flows.warehouse import CrawlBatch, LoadResult, connect, fetch_state, load
 from transforms.models import ArticleRef
 from zwgk import settings
 from zwgk.settings import Portal
@@ -44,15 +47,17 @@ class CrawlSummary:
     docs_gone: int
 
 
-@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5)
+@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5,
+      cache_policy=NO_CACHE)
 def discover_portal(portal: Portal) -> Discovery:
     """List a portal's articles (column page + paging). Retried as a whole on unexpected I/O errors."""
     return discover(Fetcher(_LIMITER), portal)
 
 
-@task
-def fetch_and_process(portal: Portal, refs: list[ArticleRef], known: dict[str, tuple[str | None, str | None]]) -> list[ProcessedPage]:
-    """A batch of articles: conditional GET each, then clean and extract. Per-URL retries live in the fetcher."""
+@task(cache_policy=NO_CACHE)
+def fetch_and_process(portal: Portal, refs: list[ArticleRef], known: dict[str, tuple[str | None, str | None]],
+                      folder: str) -> str:
+    """A batch of articles: conditional GET each, clean and extract, stage on disk. Per-URL retries live in the fetcher."""
     fetcher = Fetcher(_LIMITER)
     policy = policy_for(portal)
     out = []
@@ -61,10 +66,10 @@ def fetch_and_process(portal: Portal, refs: list[ArticleRef], known: dict[str, t
         page = fetcher.fetch(ref.url, portal.name, policy, etag=etag, last_modified=last_modified)
         page.listed_title = ref.title
         out.append(process_page(page))
-    return out
+    return stage(Path(folder), out)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def load_snapshot(warehouse: str, batch: CrawlBatch) -> LoadResult:
     con = connect(Path(warehouse))
     try:
@@ -89,6 +94,8 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
         con.close()
     discoveries = {p.name: discover_portal.submit(p) for p in portals}
     batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
+    discard_stale(Path(warehouse).resolve())
+    folder = staging_dir(Path(warehouse).resolve(), uuid.uuid4().hex)
     futures = []
     summaries: dict[str, PortalSummary] = {}
     for portal in portals:
@@ -100,11 +107,14 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
         if found.complete and found.refs:
             batch.listed_urls[portal.name] = {r.url for r in found.refs}
         for chunk in _batches(found.refs, settings.ARTICLE_BATCH):
-            futures.append(fetch_and_process.submit(portal, chunk, known))
+            mine = {r.url: known[r.url] for r in chunk if r.url in known}
+            futures.append(fetch_and_process.submit(portal, chunk, mine, str(folder)))
         logger.info("%s: %d articles listed", portal.name, len(found.refs))
-    for future in futures:
-        batch.pages.extend(future.result())
-    result = load_snapshot(warehouse, batch)
+    try:
+        batch.pages = read_staged([future.result() for future in futures])
+        result = load_snapshot(warehouse, batch)
+    finally:
+        discard(folder)
     for name, summary in summaries.items():
         per = result.per_portal.get(name, {})
         summary.fetched, summary.unchanged, summary.failed = per.get("fetched", 0), per.get("unchanged", 0), per.get("failed", 0)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
+from collections.abc import Iterable
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from zwgk.settings import SQL_DIR
 
 SCHEMA_VERSION = "1"
 CATALOG = "zwgk"
+LOAD_CHUNK_ROWS = 500  # rows per insert inside a load: bounded memory, few Parquet files
 
 
 class WarehouseError(RuntimeError):
@@ -121,7 +123,7 @@ class CrawlBatch:
     kind: str
     started_at: datetime
     portals: list[str]
-    pages: list[ProcessedPage] = field(default_factory=list)
+    pages: Iterable[ProcessedPage] = field(default_factory=list)  # read once, may stream from staging
     listed_urls: dict[str, set[str]] = field(default_factory=dict)  # portal -> URLs listed, for complete portals only
     pages_listed: int = 0
     notes: list[str] = field(default_factory=list)
@@ -160,17 +162,61 @@ def _counter(result: LoadResult, portal: str, key: str) -> None:
 
 
 def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
-    """One snapshot, in one transaction: versions, raw pages, fetch outcomes, indicators, checks."""
+    """One snapshot, in one transaction: versions, raw pages, fetch outcomes, indicators, checks.
+
+    The DuckLake commit carries the crawl snapshot id in its message, which maps each crawl
+    snapshot to the lake version that holds it (`snapshot_versions`, `AT (VERSION => v)`).
+    """
     con.execute("BEGIN")
     try:
         result = _load(con, batch)
         _run_checks(con)
+        con.execute(f"CALL {CATALOG}.set_commit_message('zwgk', ?, extra_info => ?)",
+                    [f"{batch.kind} snapshot {result.snapshot_id}", json.dumps({"snapshot_id": result.snapshot_id})])
         con.execute("COMMIT")
     except BaseException:
         with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
             con.execute("ROLLBACK")
         raise
+    flush_inlined(con)
     return result
+
+
+def flush_inlined(con: duckdb.DuckDBPyConnection) -> None:
+    """Small commits are inlined in the catalog; move them to Parquet so the catalog stays small."""
+    with suppress(duckdb.Error):  # an optimisation: a failure leaves the data inlined, still correct
+        con.execute(f"CALL ducklake_flush_inlined_data('{CATALOG}')")
+
+
+class _Rows:
+    """Rows for one table, written in chunks inside the load's transaction so memory stays flat."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        self.con, self.table = con, table
+        self.rows: list[dict[str, Any]] = []
+        self.columns = _columns(con, table)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= LOAD_CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        frame = pl.DataFrame([[row.get(c) for c in self.columns] for row in self.rows], schema=self.columns,
+                             orient="row", infer_schema_length=None)
+        _insert_frame(self.con, self.table, frame, self.columns)
+        self.rows = []
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, columns: list[str]) -> None:
+    name = f"staged_{table}"
+    con.register(name, frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {name}")
+    finally:
+        con.unregister(name)
 
 
 def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
@@ -181,14 +227,13 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         for row in con.execute("SELECT doc_id, version, content_sha256 FROM documents").fetchall()
     }
     known_raw = {r[0] for r in con.execute("SELECT content_sha256 FROM raw_pages").fetchall()}
-    fetch_rows: list[dict[str, Any]] = []
-    raw_rows: list[dict[str, Any]] = []
-    version_rows: list[dict[str, Any]] = []
+    fetches, raws, versions = _Rows(con, "fetches"), _Rows(con, "raw_pages"), _Rows(con, "document_versions")
+    indicator_columns = _columns(con, "indicator_rows")
     indicator_frames: list[pl.DataFrame] = []
     close_ids: list[str] = []
     for item in batch.pages:
         page = item.page
-        fetch_rows.append({
+        fetches.add({
             "snapshot_id": snapshot_id, "portal": page.portal, "url": page.url, "status": page.status,
             "error": page.error or item.error, "attempts": page.attempts, "content_sha256": item.raw_sha256,
             "etag": page.etag, "last_modified": page.last_modified, "not_modified": page.not_modified,
@@ -207,7 +252,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         _counter(result, page.portal, "fetched")
         if item.raw_sha256 and item.raw_sha256 not in known_raw:
             known_raw.add(item.raw_sha256)
-            raw_rows.append({
+            raws.add({
                 "content_sha256": item.raw_sha256, "first_url": page.url, "content_type": page.content_type,
                 "size_bytes": len(page.content), "body_zlib": zlib.compress(page.content, 6), "first_snapshot": snapshot_id,
             })
@@ -227,23 +272,16 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
             close_ids.append(doc_id)
             _counter(result, page.portal, "changed")
         current[doc_id] = (version, content_hash)
-        meta = item.document.metadata
-        row = {k: meta.get(k) for k in METADATA_FIELDS}
-        row.update({
-            "doc_id": doc_id, "version": version, "url": page.url, "portal": page.portal, "content_sha256": content_hash,
-            "raw_sha256": item.raw_sha256, "valid_from": snapshot_id, "valid_to": None,
-            "outline": json.dumps([s.to_dict() for s in item.document.outline], ensure_ascii=False),
-            "body": item.document.body, "clean_method": item.document.method, "parser_version": PARSER_VERSION,
-            "fetched_at": page.fetched_at,
-        })
-        version_rows.append(row)
+        versions.add(_version_row(item, doc_id, version, content_hash, snapshot_id))
         if item.indicators is not None and item.indicators.height:
-            frame = item.indicators.with_columns(
+            indicator_frames.append(item.indicators.with_columns(
                 doc_id=pl.lit(doc_id), version=pl.lit(version, dtype=pl.Int32), parser_version=pl.lit(PARSER_VERSION),
                 seq=pl.int_range(0, item.indicators.height, dtype=pl.Int32),
-            )
-            indicator_frames.append(frame)
-            result.indicators += frame.height
+            ))
+            result.indicators += item.indicators.height
+            if sum(f.height for f in indicator_frames) >= LOAD_CHUNK_ROWS:
+                _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
+                indicator_frames = []
     # pages that left a fully listed portal are closed, never deleted
     gone: list[str] = []
     for portal, urls in batch.listed_urls.items():
@@ -253,18 +291,13 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
                 gone.append(doc_id)
                 _counter(result, portal, "gone")
     result.docs_gone = len(gone)
-    if close_ids or gone:
-        con.execute("UPDATE document_versions SET valid_to = ? WHERE valid_to IS NULL AND list_contains(?, doc_id)",
-                    [snapshot_id, close_ids + gone])
-    _insert(con, "fetches", fetch_rows)
-    _insert(con, "raw_pages", raw_rows)
-    _insert(con, "document_versions", version_rows)
+    if close_ids or gone:  # only rows current before this snapshot: its own new versions may be written already
+        con.execute("UPDATE document_versions SET valid_to = ? WHERE valid_to IS NULL AND valid_from < ? "
+                    "AND list_contains(?, doc_id)", [snapshot_id, snapshot_id, close_ids + gone])
+    for rows in (fetches, raws, versions):
+        rows.flush()
     if indicator_frames:
-        frame = pl.concat(indicator_frames, how="vertical_relaxed")
-        con.register("new_indicators", frame.to_arrow())
-        columns = _columns(con, "indicator_rows")
-        con.execute(f"INSERT INTO indicator_rows ({', '.join(columns)}) SELECT {', '.join(columns)} FROM new_indicators")
-        con.unregister("new_indicators")
+        _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
     con.execute(
         "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,
@@ -274,20 +307,25 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     return result
 
 
+def _version_row(item: ProcessedPage, doc_id: str, version: int, content_hash: str, snapshot_id: int) -> dict[str, Any]:
+    assert item.document is not None
+    meta = item.document.metadata
+    row = {k: meta.get(k) for k in METADATA_FIELDS}
+    row.update({
+        "doc_id": doc_id, "version": version, "url": item.page.url, "portal": item.page.portal,
+        "content_sha256": content_hash, "raw_sha256": item.raw_sha256, "valid_from": snapshot_id, "valid_to": None,
+        "outline": json.dumps([s.to_dict() for s in item.document.outline], ensure_ascii=False),
+        "body": item.document.body, "clean_method": item.document.method, "parser_version": PARSER_VERSION,
+        "fetched_at": item.page.fetched_at,
+    })
+    return row
+
+
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Column names of a warehouse table in DDL order (the DDL in sql/schema is the single source)."""
     return [r[0] for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ? ORDER BY column_index",
         [CATALOG, table]).fetchall()]
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    columns = _columns(con, table)
-    placeholders = ", ".join("?" for _ in columns)
-    con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
-                    [[row.get(c) for c in columns] for row in rows])
 
 
 def _run_checks(con: duckdb.DuckDBPyConnection) -> None:

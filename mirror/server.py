@@ -1,9 +1,17 @@
-"""HTTP servers on 127.0.0.1 that behave like a Hanweb JCMS portal and a third-party mirror site."""
+"""HTTP servers on 127.0.0.1 that behave like Hanweb JCMS portals and a third-party mirror site.
+
+Any number of hosts, each with any number of JCMS columns (`<datastore>` + `dataproxy.jsp` paging)
+and a generic list page; pages are rendered on request, so a portal of 10,000 synthetic reports
+costs no memory. Faults can be injected per path (status codes, delays, Retry-After, redirects,
+cut connections, raw bodies) and every request is logged with its arrival time.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from email.utils import formatdate
 from functools import cache
@@ -14,23 +22,25 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from mirror.render import render
+from mirror.synthetic import report
 from transforms.clean import clean_text
 from transforms.models import Document
 
 JCMS_COLUMN = "1229000001"
-JCMS_PERPAGE = 2
 DEMO_PORTS = (18731, 18732)
+GENERIC_LIST = "/list/index.html"
 
 
 @dataclass(frozen=True)
 class Article:
-    seed: str
-    host: str  # "jcms" or "mirror"
+    seed: str  # a seed file name, or "synthetic:SEED:INDEX" for a generated report
+    host: str
     path: str
     date: str
     layout: str
     title: str | None = None  # list title where the seed text has none
     body: str | None = None  # replaces the seed body (tests edit pages this way)
+    column: str | None = JCMS_COLUMN  # JCMS column listing it; None: listed on the host's generic list page
 
 
 SEED_ARTICLES: tuple[Article, ...] = (
@@ -40,9 +50,37 @@ SEED_ARTICLES: tuple[Article, ...] = (
     Article("003_48ee3beea556918c.txt", "jcms", f"/art/2024/2/26/art_{JCMS_COLUMN}_4000003.html", "2024-02-26", "trs"),
     Article("004_503b6d050b838749.txt", "jcms", f"/art/2024/12/5/art_{JCMS_COLUMN}_5000004.html", "2024-12-05", "label-cells-twice",
             title="新碶街道2024年工作总结和2025年工作思路"),
-    Article("001_2f001e7e59a5abec.txt", "mirror", "/art/2020/3/2/art_88_1.html", "2020-03-02", "mirror-site"),
+    Article("001_2f001e7e59a5abec.txt", "mirror", "/art/2020/3/2/art_88_1.html", "2020-03-02", "mirror-site", column=None),
 )
 SITE_NAMES = {"jcms": "绍兴市人民政府(镜像)", "mirror": "文库镜像站"}
+
+
+def synthetic_articles(seed: int, count: int, hosts: Iterable[str], columns_per_host: int) -> tuple[Article, ...]:
+    """`count` generated reports spread round-robin over the hosts' JCMS columns."""
+    slots = [(h, f"12290{k + 1:05d}") for h in hosts for k in range(columns_per_host)]
+    out = []
+    for i in range(count):
+        host, column = slots[i % len(slots)]
+        rep = report(seed, i)
+        date = rep.metadata["published_at"]
+        y, m, d = (int(x) for x in date.split("-"))
+        out.append(Article(f"synthetic:{seed}:{i}", host, f"/art/{y}/{m}/{d}/art_{column}_{7000000 + i}.html", date,
+                           rep.layout, title=rep.metadata["title"], column=column))
+    return tuple(out)
+
+
+@dataclass
+class Fault:
+    """What a path answers instead of its page; `times` answers are faulty, then the page comes back."""
+
+    status: int | None = None  # e.g. 500, 429, 301
+    times: int | None = None  # None: every time
+    delay: float = 0.0  # seconds before answering
+    retry_after: str | None = None
+    location: str | None = None  # redirect target (absolute URL or path)
+    body: bytes | None = None  # a raw body instead of the rendered page
+    content_type: str | None = None
+    cut_after: int | None = None  # send only this many bytes of the body, then close (Content-Length says more)
 
 
 def seed_text(name: str) -> str:
@@ -55,13 +93,18 @@ def _seed_document(name: str) -> Document:
     return clean_text(seed_text(name))
 
 
-def _article_html(article: Article) -> str:
+def article_html(article: Article) -> str:
+    if article.seed.startswith("synthetic:"):
+        _, seed, index = article.seed.split(":")
+        rep = report(int(seed), int(index))
+        body = article.body if article.body is not None else rep.body
+        return render(rep.layout, rep.metadata, body, SITE_NAMES.get(article.host, "合成门户(镜像)"))
     doc = _seed_document(article.seed)
     meta: dict[str, Any] = dict(doc.metadata)
     if not meta.get("title") and article.title:
         meta["title"] = article.title
     body = article.body if article.body is not None else doc.body
-    return render(article.layout, meta, body, SITE_NAMES[article.host])
+    return render(article.layout, meta, body, SITE_NAMES.get(article.host, "绍兴市人民政府(镜像)"))
 
 
 def _record(article: Article) -> str:
@@ -69,84 +112,115 @@ def _record(article: Article) -> str:
     return f'<record><![CDATA[<li><a href="{article.path}" title="{title}" target="_blank">{title}</a><span>{article.date}</span></li>]]></record>'
 
 
-def datastore(records: list[str], total: int) -> str:
+def datastore(records: list[str], total: int, perpage: int) -> str:
     return (
         "<datastore><nextgroup><![CDATA[<a href=\"/module/jpage/dataproxy.jsp\">下一页</a>]]></nextgroup>"
         f"<recordset>{''.join(records)}</recordset><totalrecord>{total}</totalrecord>"
-        f"<totalpage>{-(-total // JCMS_PERPAGE)}</totalpage></datastore>"
+        f"<totalpage>{-(-total // perpage)}</totalpage></datastore>"
+    )
+
+
+def column_page(column: str, records: list[str], total: int, perpage: int) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>计划总结</title></head><body>'
+        '<div class="bread">当前位置：<a href="/">首页</a> &gt; 政务公开 &gt; 计划总结</div>'
+        f'<div id="{column}"><script type="text/xml">{datastore(records[:perpage], total, perpage)}</script></div>'
+        "<script>var unitid='5000001'; var webid='2754';</script></body></html>"
     )
 
 
 class Mirror:
-    """Both mirror hosts; pages can be edited, removed and added while running (for versioning tests)."""
+    """Portal hosts on 127.0.0.1; pages can be edited, removed and added while running (for versioning tests)."""
 
-    def __init__(self, articles: tuple[Article, ...] = SEED_ARTICLES) -> None:
+    def __init__(self, articles: tuple[Article, ...] = SEED_ARTICLES, perpage: int = 2,
+                 hosts: Iterable[str] = ()) -> None:
         self.articles: list[Article] = list(articles)
-        self.requests: list[tuple[str, str, str]] = []  # (host, method, path) of every request served
+        self.perpage = perpage
+        self.hosts = list(dict.fromkeys([*hosts, *(a.host for a in articles)]))
+        self.requests: list[tuple[float, str, str, str]] = []  # (arrival time, host, method, path) of every request
+        self.faults: dict[str, Fault] = {}  # by path, any host
+        self.extra_pages: dict[tuple[str, str], tuple[bytes, str]] = {}  # (host, path) -> (body, content type)
         self._servers: dict[str, ThreadingHTTPServer] = {}
-        self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
-        self._pages: dict[tuple[str, str], bytes] = {}
-        self._rebuild()
+        self._index()
 
     # -- content -------------------------------------------------------------------------------
-    def _rebuild(self) -> None:
-        pages: dict[tuple[str, str], bytes] = {}
+    def _index(self) -> None:
+        by_path = {(a.host, a.path): a for a in self.articles}
+        columns: dict[tuple[str, str], list[Article]] = {}
         for a in self.articles:
-            pages[(a.host, a.path)] = _article_html(a).encode("utf-8")
-        jcms = [a for a in self.articles if a.host == "jcms"]
-        records = [_record(a) for a in jcms]
-        column = (
-            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>计划总结</title></head><body>'
-            '<div class="bread">当前位置：<a href="/">首页</a> &gt; 政务公开 &gt; 计划总结</div>'
-            f'<div id="{JCMS_COLUMN}"><script type="text/xml">{datastore(records[:JCMS_PERPAGE], len(records))}</script></div>'
-            "<script>var unitid='5000001'; var webid='2754';</script></body></html>"
-        )
-        pages[("jcms", f"/col/col{JCMS_COLUMN}/index.html")] = column.encode("utf-8")
-        links = "".join(f'<li><a href="{a.path}">{escape(a.path)}</a></li>' for a in self.articles if a.host == "mirror")
-        pages[("mirror", "/list/index.html")] = (
-            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>工作思路</title></head><body><ul>{links}</ul></body></html>'
-        ).encode()
-        robots = b"User-agent: *\nDisallow: /private/\n"
-        for host in ("jcms", "mirror"):
-            pages[(host, "/robots.txt")] = robots
+            if a.column is not None:
+                columns.setdefault((a.host, a.column), []).append(a)
         with self._lock:
-            self._pages = pages
+            self._by_path, self._columns = by_path, columns
 
     def edit(self, path: str, body: str) -> None:
         self.articles = [replace(a, body=body) if a.path == path else a for a in self.articles]
-        self._rebuild()
+        self._index()
 
     def remove(self, path: str) -> None:
         self.articles = [a for a in self.articles if a.path != path]
-        self._rebuild()
+        self._index()
 
     def add(self, article: Article) -> None:
         self.articles.append(article)
-        self._rebuild()
+        self._index()
 
-    def page(self, host: str, path: str) -> bytes | None:
+    def columns(self, host: str) -> list[str]:
+        return sorted({c for h, c in self._columns if h == host})
+
+    def page(self, host: str, path: str) -> tuple[bytes, str] | None:
         with self._lock:
-            return self._pages.get((host, path))
+            extra = self.extra_pages.get((host, path))
+            article = self._by_path.get((host, path))
+            columns = dict(self._columns)
+        if extra is not None:
+            return extra
+        html = "text/html; charset=utf-8"
+        if article is not None:
+            return article_html(article).encode("utf-8"), html
+        if path == "/robots.txt":
+            return b"User-agent: *\nDisallow: /private/\n", "text/plain; charset=utf-8"
+        if path == GENERIC_LIST:
+            links = "".join(f'<li><a href="{a.path}">{escape(a.path)}</a></li>' for a in self.articles
+                            if a.host == host and a.column is None)
+            return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>工作思路</title></head><body><ul>{links}</ul>'
+                    "</body></html>").encode(), html
+        for (h, column), listed in columns.items():
+            if h == host and path == f"/col/col{column}/index.html":
+                records = [_record(a) for a in listed[: self.perpage]]
+                return column_page(column, records, len(listed), self.perpage).encode("utf-8"), html
+        return None
 
-    def dataproxy(self, start: int, end: int) -> bytes:
-        jcms = [a for a in self.articles if a.host == "jcms"]
-        records = [_record(a) for a in jcms][max(start - 1, 0) : end]
-        return datastore(records, len(jcms)).encode("utf-8")
+    def dataproxy(self, host: str, column: str, start: int, end: int) -> bytes:
+        with self._lock:
+            listed = list(self._columns.get((host, column), []))
+        records = [_record(a) for a in listed[max(start - 1, 0) : end]]
+        return datastore(records, len(listed), self.perpage).encode("utf-8")
+
+    def _take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            fault = self.faults.get(path)
+            if fault is None:
+                return None
+            if fault.times is not None:
+                if fault.times <= 0:
+                    return None
+                fault.times -= 1
+            return fault
 
     # -- serving -------------------------------------------------------------------------------
-    def start(self, ports: tuple[int, int] = (0, 0)) -> Mirror:
-        """Serve both hosts; preferred ports are used when free, otherwise any free port."""
-        for host, port in zip(("jcms", "mirror"), ports, strict=True):
+    def start(self, ports: tuple[int, ...] = ()) -> Mirror:
+        """Serve every host; preferred ports are used when free, otherwise any free port."""
+        for n, host in enumerate(self.hosts):
+            port = ports[n] if n < len(ports) else 0
             try:
                 server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self, host))
             except OSError:
                 server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, host))
             server.daemon_threads = True
-            thread = threading.Thread(target=server.serve_forever, name=f"mirror-{host}", daemon=True)
-            thread.start()
+            threading.Thread(target=server.serve_forever, name=f"mirror-{host}", daemon=True).start()
             self._servers[host] = server
-            self._threads.append(thread)
         return self
 
     def stop(self) -> None:
@@ -168,20 +242,23 @@ class Mirror:
     def url(self, host: str, path: str) -> str:
         return self.base_url(host) + path
 
+    def column_url(self, host: str, column: str) -> str:
+        return self.url(host, f"/col/col{column}/index.html")
+
+    def jcms_config(self, name: str, hosts: Iterable[str], rate: float = 50.0, schedule: str = "0 3 * * *") -> str:
+        """A portal entry listing every JCMS column of the given hosts."""
+        urls = [self.column_url(h, c) for h in hosts for c in self.columns(h)]
+        return (f'[[portals]]\nname = "{name}"\ncms = "jcms"\nstart_urls = [{", ".join(chr(34) + u + chr(34) for u in urls)}]\n'
+                f'rate = {rate}\nschedule = "{schedule}"\nallow_private = true\n')
+
     def config_toml(self) -> str:
-        """The portal config a user would write for these two sites."""
+        """The portal config a user would write for the two demo sites."""
         return (
-            "[[portals]]\n"
-            'name = "jinghu-mirror"\n'
-            'cms = "jcms"\n'
-            f'start_urls = ["{self.url("jcms", f"/col/col{JCMS_COLUMN}/index.html")}"]\n'
-            "rate = 50.0\n"
-            'schedule = "0 3 * * *"\n'
-            "allow_private = true\n\n"
+            self.jcms_config("jinghu-mirror", ["jcms"]) + "\n"
             "[[portals]]\n"
             'name = "wenku-mirror"\n'
             'cms = "generic"\n'
-            f'start_urls = ["{self.url("mirror", "/list/index.html")}"]\n'
+            f'start_urls = ["{self.url("mirror", GENERIC_LIST)}"]\n'
             "article_pattern = '/art/\\d{4}/'\n"
             "rate = 50.0\n"
             'schedule = "30 3 * * *"\n'
@@ -214,22 +291,61 @@ def _handler(mirror: Mirror, host: str) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
+        def _faulty(self, path: str) -> bool:
+            fault = mirror._take_fault(path)
+            if fault is None:
+                return False
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.location is not None:
+                self.send_response(fault.status or 302)
+                self.send_header("Location", fault.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return True
+            if fault.body is not None or fault.cut_after is not None:
+                found = mirror.page(host, path)
+                body = fault.body if fault.body is not None else (found[0] if found else b"")
+                ctype = fault.content_type or (found[1] if found else "text/html; charset=utf-8")
+                self.send_response(fault.status or 200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body if fault.cut_after is None else body[: fault.cut_after])
+                if fault.cut_after is not None:
+                    self.close_connection = True
+                return True
+            if fault.status is None:
+                return False  # a pure delay: answer normally afterwards
+            self.send_response(fault.status)
+            if fault.retry_after is not None:
+                self.send_header("Retry-After", fault.retry_after)
+            body = f"<html><body>{fault.status}</body></html>".encode()
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return True
+
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
-            mirror.requests.append((host, "GET", self.path))
-            body = mirror.page(host, path)
-            if body is None:
+            mirror.requests.append((time.monotonic(), host, "GET", self.path))
+            if self._faulty(path):
+                return
+            found = mirror.page(host, path)
+            if found is None:
                 self._send(404, b"<html><body>404 Not Found</body></html>")
                 return
-            ctype = "text/plain; charset=utf-8" if path == "/robots.txt" else "text/html; charset=utf-8"
-            self._send(200, body, ctype)
+            self._send(200, *found)
 
         def do_POST(self) -> None:
             split = urlsplit(self.path)
-            mirror.requests.append((host, "POST", self.path))
+            mirror.requests.append((time.monotonic(), host, "POST", self.path))
             length = int(self.headers.get("Content-Length") or 0)
             form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
-            if host != "jcms" or not split.path.endswith("/jpage/dataproxy.jsp"):
+            if self._faulty(split.path):
+                return
+            if not split.path.endswith("/jpage/dataproxy.jsp") or not mirror.columns(host):
                 self._send(404, b"not found")
                 return
             query = parse_qs(split.query)
@@ -239,9 +355,7 @@ def _handler(mirror: Mirror, host: str) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 self._send(400, b"bad paging parameters")
                 return
-            if form.get("columnid", [JCMS_COLUMN])[0] != JCMS_COLUMN:
-                self._send(200, datastore([], 0).encode("utf-8"), "text/xml; charset=utf-8")
-                return
-            self._send(200, mirror.dataproxy(start, end), "text/xml; charset=utf-8")
+            column = form.get("columnid", [""])[0]
+            self._send(200, mirror.dataproxy(host, column, start, end), "text/xml; charset=utf-8")
 
     return Handler

@@ -65,7 +65,7 @@ def test_crawl_loads_seeds_and_recrawl_adds_an_empty_snapshot(prefect_harness, m
     requests_before = len(mirror.requests)
     second = crawl(mirror, warehouse, tmp_path)
     assert (second.snapshot_id, second.docs_new, second.docs_changed, second.docs_gone, second.docs_unchanged) == (2, 0, 0, 0, 5)
-    article_gets = [r for r in mirror.requests[requests_before:] if "/art/" in r[2]]
+    article_gets = [r for r in mirror.requests[requests_before:] if "/art/" in r[3]]
     assert len(article_gets) == 5  # conditional GETs: the server answered 304, no body was downloaded
     con = connect(warehouse, read_only=True)
     assert con.execute("select count(*) from document_versions").fetchone()[0] == 5

@@ -46,7 +46,8 @@ _TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资)|力
 _ACTUAL_RESET = re.compile(r"上半年完成|已完成|实际完成|截至目前|已累计|1-\d{1,2}月")
 _YEAR = re.compile(r"(20\d{2})年")
 _QUOTE_MAX = 160
-_RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现)?\s*$")
+_RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
+_MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
 _MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数")
 
@@ -351,6 +352,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
             end = batch[k + 1].start if k + 1 < len(batch) else next_start
             start = anchor if k == 0 else batch[k - 1].end
             names.append(_name_for(state, b, start, min(end, _clause_end(text, b.end))))
+    if len(batch) == 1 and not names[0]:
+        names[0] = _take_over_milestone(state, q)
     items = []
     for b, name in zip(batch, names, strict=True):
         if not name:
@@ -360,6 +363,19 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
     if items:
         state.out.extend(items)
         state.groups.append(_Group(items=items, end=batch[-1].end))
+
+
+def _take_over_milestone(state: _SentenceState, q: Quantity) -> str:
+    """`突破70亿元目标,达到74.23亿元`: the exact figure replaces the milestone and takes its name."""
+    if not state.groups or len(state.groups[-1].items) != 1:
+        return ""
+    milestone = state.groups[-1].items[0]
+    between = state.text[state.groups[-1].end : q.start]
+    if not milestone.raw.startswith(("突破", "破")) or milestone.unit != q.unit or not _MILESTONE_GAP.match(between):
+        return ""
+    state.groups.pop()
+    state.out.remove(milestone)
+    return milestone.name
 
 
 def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) -> None:
