@@ -9,6 +9,12 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 
 .PHONY: demo test lint eval bench clean-warehouse
 
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+PAGES ?= 2000
+CRAWL_PAGES ?= 10000
+SNAPSHOTS ?= 50
+
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -28,6 +34,18 @@ lint: $(STAMP)
 # Indicator extraction scored against the seeds' gold (needs ../shared from the zwgk workspace).
 eval: $(STAMP)
 	$(BIN)/python -m zwgk.evaluate tests/fixtures/seeds tests/fixtures/gold/seeds-indicators.jsonl
+
+# trafilatura is a dependency of the benchmark only: it lives in its own venv, never in .venv.
+$(BENCH_STAMP): requirements.lock requirements-bench.lock pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-bench.lock
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(BENCH_STAMP)
+
+# One table (speed, scale, accuracy), written to BENCHMARKS.md; under 15 minutes on 2 cores.
+bench: $(BENCH_STAMP)
+	PREFECT_HOME=$(CURDIR)/$(BENCH_VENV)/prefect-home $(BENCH_VENV)/bin/python -m bench.run --pages $(PAGES) \
+		--crawl-pages $(CRAWL_PAGES) --snapshots $(SNAPSHOTS)
 
 clean-warehouse:
 	rm -rf warehouse/catalog.sqlite* warehouse/data

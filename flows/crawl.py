@@ -9,11 +9,12 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from flows.discover import Discovery, discover, policy_for
 from flows.http import Fetcher, HostLimiter
-from flows.process import process_page
+from flows.process import process_pages
 from flows.staging import discard, discard_stale, read_staged, stage, staging_dir
 from flows.warehouse import CrawlBatch, LoadResult, connect, fetch_state, load
 from transforms.models import ArticleRef
@@ -60,13 +61,13 @@ def fetch_and_process(portal: Portal, refs: list[ArticleRef], known: dict[str, t
     """A batch of articles: conditional GET each, clean and extract, stage on disk. Per-URL retries live in the fetcher."""
     fetcher = Fetcher(_LIMITER)
     policy = policy_for(portal)
-    out = []
+    pages = []
     for ref in refs:
         etag, last_modified = known.get(ref.url, (None, None))
         page = fetcher.fetch(ref.url, portal.name, policy, etag=etag, last_modified=last_modified)
         page.listed_title = ref.title
-        out.append(process_page(page))
-    return stage(Path(folder), out)
+        pages.append(page)
+    return stage(Path(folder), process_pages(pages))
 
 
 @task(cache_policy=NO_CACHE)
@@ -82,7 +83,7 @@ def _batches(refs: list[ArticleRef], size: int) -> list[list[ArticleRef]]:
     return [refs[i : i + size] for i in range(0, len(refs), size)]
 
 
-@flow(name="crawl", log_prints=True)
+@flow(name="crawl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=settings.FETCH_WORKERS))
 def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
     """One crawl run over the given portals; pages that fail are recorded, never fatal."""
     logger = get_run_logger()

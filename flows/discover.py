@@ -24,7 +24,7 @@ class Discovery:
 
 
 def policy_for(portal: Portal) -> Policy:
-    hosts = {(urlsplit(u).hostname or "").lower() for u in portal.start_urls} | {h.lower() for h in portal.allowed_hosts}
+    hosts = {urlsplit(u).netloc.lower() for u in portal.start_urls} | {h.lower() for h in portal.allowed_hosts}
     return Policy(allowed_hosts=frozenset(hosts), allow_private=portal.allow_private, rate=portal.rate)
 
 
@@ -55,9 +55,11 @@ def _jcms(fetcher: Fetcher, portal: Portal, url: str, text: str, out: Discovery)
     }
     per_call = settings.JCMS_RECORDS_PER_CALL
     start = len(listing.refs) + 1
+    calls = 0  # the cap is per column: a portal may list many large columns
     for proxy in _dataproxy_urls(url):
         got_any = False
-        while start <= total and out.list_pages < settings.MAX_LIST_PAGES:
+        while start <= total and calls < settings.MAX_LIST_PAGES:
+            calls += 1
             end = min(start + per_call - 1, total)
             page_url = f"{proxy}?startrecord={start}&endrecord={end}&perpage={settings.JCMS_PERPAGE}"
             page = fetcher.fetch(page_url, portal.name, policy, method="POST", data=form,
@@ -75,6 +77,10 @@ def _jcms(fetcher: Fetcher, portal: Portal, url: str, text: str, out: Discovery)
             got_any = True
             out.refs.extend(more.refs)
             start = end + 1
+        if start <= total and calls >= settings.MAX_LIST_PAGES:
+            out.errors.append(f"{url}: stopped after {calls} dataproxy calls (MAX_LIST_PAGES); {start - 1} of {total} read")
+            out.complete = False
+            return
         if got_any or start > total:
             return
     out.errors.append(f"{url}: dataproxy.jsp paging failed; only the first {len(listing.refs)} of {total} records read")
@@ -86,7 +92,7 @@ def discover(fetcher: Fetcher, portal: Portal) -> Discovery:
     policy = policy_for(portal)
     queue = list(portal.start_urls)
     seen: set[str] = set()
-    while queue and out.list_pages < settings.MAX_LIST_PAGES:
+    while queue and len(seen) < settings.MAX_LIST_PAGES:
         url = queue.pop(0)
         if url in seen:
             continue

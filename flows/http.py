@@ -27,7 +27,7 @@ class FetchRefused(Exception):
 
 @dataclass
 class Policy:
-    allowed_hosts: frozenset[str]
+    allowed_hosts: frozenset[str]  # host:port as in the start URLs, or a bare host (any port) from allowed_hosts
     allow_private: bool
     rate: float
 
@@ -68,14 +68,14 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class Fetcher:
-    def __init__(self, limiter: HostLimiter | None = None, attempts: int = settings.FETCH_ATTEMPTS,
-                 backoff_base: float = settings.BACKOFF_BASE_S) -> None:
+    def __init__(self, limiter: HostLimiter | None = None, attempts: int | None = None,
+                 backoff_base: float | None = None) -> None:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent()
         self.session.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
         self.limiter = limiter or HostLimiter()
-        self.attempts = attempts
-        self.backoff_base = backoff_base
+        self.attempts = attempts or settings.FETCH_ATTEMPTS
+        self.backoff_base = settings.BACKOFF_BASE_S if backoff_base is None else backoff_base
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._robots_lock = threading.Lock()
 
@@ -85,8 +85,9 @@ class Fetcher:
         if parts.scheme not in ("http", "https"):
             raise FetchRefused(f"scheme {parts.scheme!r} refused: only http and https")
         host = (parts.hostname or "").lower()
-        if not host or host not in policy.allowed_hosts:
-            raise FetchRefused(f"host {host!r} is not in this portal's config")
+        netloc = parts.netloc.lower()
+        if not host or (netloc not in policy.allowed_hosts and host not in policy.allowed_hosts):
+            raise FetchRefused(f"host {netloc!r} is not in this portal's config")
         if not policy.allow_private:
             try:
                 infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
@@ -148,8 +149,8 @@ class Fetcher:
                 status, error, retry_after = page.status, page.error or f"HTTP {page.status}", page.retry_after
             except requests.Timeout:
                 status, error = None, "timeout"
-            except requests.ConnectionError as exc:
-                status, error = None, f"connection error: {type(exc).__name__}"
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                status, error = None, f"connection error: {type(exc).__name__}"  # incl. a body cut short
             except requests.RequestException as exc:
                 return RawPage(url=url, portal=portal, status=None, fetched_at=_now(), attempts=attempt, error=f"request failed: {exc}")
             if attempt < self.attempts:

@@ -22,9 +22,9 @@ from transforms import PARSER_VERSION
 from transforms.models import METADATA_FIELDS, Document, RawPage
 from zwgk.settings import SQL_DIR
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 CATALOG = "zwgk"
-LOAD_CHUNK_ROWS = 500  # rows per insert inside a load: bounded memory, few Parquet files
+LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Parquet files
 
 
 class WarehouseError(RuntimeError):
@@ -64,7 +64,11 @@ def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"cannot open warehouse {folder}: {exc}") from exc
     con.execute(f"USE {CATALOG}")
     if not read_only:
-        _ensure_schema(con)
+        try:
+            _ensure_schema(con)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 
@@ -83,10 +87,14 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         row = con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone()
         if row and row[0] == SCHEMA_VERSION:
             return
+        if row:
+            raise WarehouseError(f"warehouse schema {row[0]} was written by an older zwgk (this one writes "
+                                 f"{SCHEMA_VERSION}); crawl into a new --warehouse folder")
     con.execute("BEGIN")
     for folder in ("schema", "views", "macros"):
         for path in sql_files(folder):
             con.execute(path.read_text(encoding="utf-8"))
+    con.execute(f"CALL {CATALOG}.set_option('parquet_compression', 'zstd')")
     con.execute("DELETE FROM zwgk_meta WHERE key = 'schema_version'")
     con.execute("INSERT INTO zwgk_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     con.execute("COMMIT")
@@ -227,7 +235,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         for row in con.execute("SELECT doc_id, version, content_sha256 FROM documents").fetchall()
     }
     known_raw = {r[0] for r in con.execute("SELECT content_sha256 FROM raw_pages").fetchall()}
-    fetches, raws, versions = _Rows(con, "fetches"), _Rows(con, "raw_pages"), _Rows(con, "document_versions")
+    fetches, raws, versions = _Rows(con, "fetches"), _Rows(con, "raw_pages"), _Rows(con, "version_rows")
     indicator_columns = _columns(con, "indicator_rows")
     indicator_frames: list[pl.DataFrame] = []
     close_ids: list[str] = []
@@ -292,7 +300,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
                 _counter(result, portal, "gone")
     result.docs_gone = len(gone)
     if close_ids or gone:  # only rows current before this snapshot: its own new versions may be written already
-        con.execute("UPDATE document_versions SET valid_to = ? WHERE valid_to IS NULL AND valid_from < ? "
+        con.execute("INSERT INTO version_ends SELECT doc_id, version, ? FROM documents WHERE valid_from < ? "
                     "AND list_contains(?, doc_id)", [snapshot_id, snapshot_id, close_ids + gone])
     for rows in (fetches, raws, versions):
         rows.flush()

@@ -9,6 +9,7 @@ cut connections, raw bodies) and every request is logged with its arrival time.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -55,9 +56,12 @@ SEED_ARTICLES: tuple[Article, ...] = (
 SITE_NAMES = {"jcms": "绍兴市人民政府(镜像)", "mirror": "文库镜像站"}
 
 
-def synthetic_articles(seed: int, count: int, hosts: Iterable[str], columns_per_host: int) -> tuple[Article, ...]:
-    """`count` generated reports spread round-robin over the hosts' JCMS columns."""
-    slots = [(h, f"12290{k + 1:05d}") for h in hosts for k in range(columns_per_host)]
+def column_slots(hosts: Iterable[str], columns_per_host: int) -> list[tuple[str, str]]:
+    return [(h, f"12290{k + 1:05d}") for h in hosts for k in range(columns_per_host)]
+
+
+def synthetic_articles(seed: int, count: int, slots: list[tuple[str, str]]) -> tuple[Article, ...]:
+    """`count` generated reports spread round-robin over (host, JCMS column) slots."""
     out = []
     for i in range(count):
         host, column = slots[i % len(slots)]
@@ -215,9 +219,9 @@ class Mirror:
         for n, host in enumerate(self.hosts):
             port = ports[n] if n < len(ports) else 0
             try:
-                server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self, host))
+                server = _QuietServer(("127.0.0.1", port), _handler(self, host))
             except OSError:
-                server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, host))
+                server = _QuietServer(("127.0.0.1", 0), _handler(self, host))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, name=f"mirror-{host}", daemon=True).start()
             self._servers[host] = server
@@ -264,6 +268,14 @@ class Mirror:
             'schedule = "30 3 * * *"\n'
             "allow_private = true\n"
         )
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up early (size cap, timeout) is expected here, not an error."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler(mirror: Mirror, host: str) -> type[BaseHTTPRequestHandler]:

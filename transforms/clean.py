@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from transforms.decode import decode_bytes
-from transforms.html_lines import element_lines, normalise_space, parse_html
+from transforms.html_lines import normalise_space, page_lines, parse_html
 from transforms.metadata import (
     METADATA_DEFAULTS,
     breadcrumb_parts,
@@ -186,23 +186,20 @@ def clean_html(text: str) -> Document:
     root = parse_html(text)
     body_el = root.find("body")
     page = body_el if body_el is not None else root
-    page_lines = element_lines([page])
     nodes, method = _content(root)
+    lines, cut, after = page_lines(page, nodes or [])
     meta = _new_meta()
     _meta_tags(root, meta)
     if meta.get("title") is None:
         meta["title"] = _markup_title(root)
     if nodes is None:
-        body = _read_lines(page_lines, meta, find_title=True)
+        body = _read_lines(lines, meta, find_title=True)
         return _finish(meta, body, method)
-    content_lines = element_lines(nodes, include_tails=True)
+    content_lines = lines[cut:after]
     # header = page lines before the content, footer = after; both carry metadata, never body
-    first = content_lines[0] if content_lines else None
-    cut = page_lines.index(first) if first in page_lines else len(page_lines)
-    after = cut + len(content_lines)
-    _read_lines(page_lines[:cut], meta, find_title=True, header=True)
+    _read_lines(lines[:cut], meta, find_title=True, header=True)
     footer_meta = _new_meta()
-    _read_lines(page_lines[after:], footer_meta, find_title=False)
+    _read_lines(lines[after:], footer_meta, find_title=False)
     for key, value in footer_meta.items():
         if key not in ("title", "column_path") and meta.get(key) is None and value is not None:
             meta[key] = value

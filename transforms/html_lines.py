@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from lxml import etree, html
 
@@ -54,52 +53,60 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style)) or el.get("hidden") is not None
 
 
-def element_lines(elements: Iterable[etree._Element], include_tails: bool = False) -> list[str]:
-    """Text lines of the given elements, skipping scripts, styles, comments and hidden blocks.
+def page_lines(page: etree._Element, content: list[etree._Element]) -> tuple[list[str], int, int]:
+    """All lines of the page in one walk, and where the content nodes' lines (tails included) start and end."""
+    return _walk(page, content)
 
-    Iterative so that hostile nesting depth cannot exhaust the Python stack.
-    """
+
+def _walk(page: etree._Element, content: list[etree._Element]) -> tuple[list[str], int, int]:
+    """Iterative so that hostile nesting depth cannot exhaust the Python stack."""
     out: list[str] = []
     buf: list[str] = []
 
     def flush() -> None:
         if buf:
-            line = normalise_space("".join(buf))
+            line = _NEWLINES.sub(" ", normalise_space("".join(buf)))
             buf.clear()
             if line and line.strip("| "):
                 out.append(line)
 
+    inside = {id(e) for e in content}
+    start = end = -1
     # stack of (element, phase) where phase 0 = enter, 1 = leave
-    stack: list[tuple[etree._Element, int]] = []
-    for el in reversed(list(elements)):
-        stack.append((el, 0))
-    roots = {id(e) for e in elements} if include_tails else set()
+    stack: list[tuple[etree._Element, int]] = [(page, 0)]
     while stack:
         el, phase = stack.pop()
         tag = el.tag if isinstance(el.tag, str) else None
+        marked = id(el) in inside
+        if marked and phase == 0:
+            flush()
+            if start < 0:
+                start = len(out)
         if phase == 1:
             if tag in CELL_TAGS:
                 buf.append(" | ")
             elif tag in BLOCK_TAGS:
                 flush()
-            if el.tail and (id(el) not in roots or include_tails):
+            if el.tail and el is not page:
                 buf.append(el.tail)
+            if marked:
+                flush()
+                end = len(out)
             continue
-        if tag is None:  # comment or processing instruction: only its tail is text
+        if tag is None or tag.lower() in SKIP_TAGS or is_hidden(el):  # comments, scripts...: only the tail is text
             if el.tail:
                 buf.append(el.tail)
+            if marked:
+                flush()
+                end = len(out)
             continue
-        tag = tag.lower()
-        if tag in SKIP_TAGS or is_hidden(el):
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if tag in BLOCK_TAGS:
+        if tag.lower() in BLOCK_TAGS:
             flush()
         if el.text:
             buf.append(el.text)
         stack.append((el, 1))
-        for child in reversed(el):
-            stack.append((child, 0))
+        stack.extend((child, 0) for child in reversed(el))
     flush()
-    return [_NEWLINES.sub(" ", line) for line in out]
+    if start < 0:
+        start = end = len(out)
+    return out, start, max(start, end)

@@ -108,9 +108,8 @@ class Indicator:
         return float(round(self.value * self.multiplier, 6))
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["value_base"] = self.value_base
-        return {k: d[k] for k in INDICATOR_FIELDS}
+        """Flat fields only, so no deep copy (asdict was a third of extraction time)."""
+        return {k: getattr(self, k) for k in INDICATOR_FIELDS}
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms.models import INDICATOR_FIELDS, Indicator
+from transforms.models import Indicator
 
 INDICATOR_SCHEMA: dict[str, Any] = {
     "name": pl.Utf8, "value": pl.Float64, "multiplier": pl.Float64, "unit": pl.Utf8, "value_base": pl.Float64,
@@ -27,9 +27,17 @@ def canonical_map() -> dict[str, str]:
 
 
 def indicators_frame(indicators: list[Indicator]) -> pl.DataFrame:
-    rows = [ind.to_dict() for ind in indicators]
-    frame = pl.DataFrame(rows, schema=INDICATOR_SCHEMA) if rows else pl.DataFrame(schema=INDICATOR_SCHEMA)
-    return normalise(frame.select(list(INDICATOR_FIELDS)))
+    return indicators_frames([indicators])[0]
+
+
+def indicators_frames(per_page: list[list[Indicator]]) -> list[pl.DataFrame]:
+    """One frame per page, normalised together: polars' per-call overhead is paid once per batch."""
+    rows = [{**ind.to_dict(), "page_no": n} for n, page in enumerate(per_page) for ind in page]
+    schema = {**INDICATOR_SCHEMA, "page_no": pl.Int32}
+    frame = normalise(pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema))
+    parts = frame.partition_by("page_no", as_dict=True, include_key=False, maintain_order=True)
+    empty = frame.clear().drop("page_no")
+    return [parts.get((n,), empty) for n in range(len(per_page))]
 
 
 def normalise(frame: pl.DataFrame) -> pl.DataFrame:

@@ -23,6 +23,7 @@ FETCH_ATTEMPTS = 4
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 60.0
 ARTICLE_BATCH = 25  # articles per Prefect fetch task
+FETCH_WORKERS = 8  # fetch tasks running at once: bounds memory; hosts are rate-limited anyway
 JCMS_PERPAGE = 15
 JCMS_RECORDS_PER_CALL = 45  # dataproxy answers three pages per call
 MAX_LIST_PAGES = 200

@@ -1,6 +1,7 @@
--- One row per version of one page. valid_from/valid_to are snapshot ids; valid_to is null while current.
+-- One row per version of one page, written once and never updated (the end of a version is in version_ends;
+-- the document_versions view joins both). valid_from is the snapshot id that created the version.
 -- content_sha256 hashes the cleaned document (metadata + body), so chrome such as view counters never makes a version.
-CREATE TABLE IF NOT EXISTS document_versions (
+CREATE TABLE IF NOT EXISTS version_rows (
     doc_id VARCHAR,
     version INTEGER,
     url VARCHAR,
@@ -8,7 +9,6 @@ CREATE TABLE IF NOT EXISTS document_versions (
     content_sha256 VARCHAR,
     raw_sha256 VARCHAR,
     valid_from BIGINT,
-    valid_to BIGINT,
     index_no VARCHAR,
     index_org VARCHAR,
     index_year INTEGER,

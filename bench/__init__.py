@@ -1,0 +1,1 @@
+"""`make bench`: speed, scale and accuracy measured side by side in one run."""

@@ -1,0 +1,207 @@
+"""`make bench`: one table of speed, scale and accuracy figures, all measured in this run.
+
+    python -m bench.run [--pages 2000] [--crawl-pages 10000] [--snapshots 50] [--out BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mirror.synthetic import report
+from zwgk.evaluate import SCORER, predict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    target: str
+    command: str
+
+
+def build_corpus(folder: Path, pages: int, seed: int) -> Path:
+    """Synthetic pages as files plus their gold, in the format of the seeds' gold."""
+    (folder / "pages").mkdir(parents=True)
+    gold = folder / "gold.jsonl"
+    with gold.open("w", encoding="utf-8") as fh:
+        for i in range(pages):
+            rep = report(seed, i)
+            name = f"page{i:05d}.html"
+            (folder / "pages" / name).write_text(rep.html(), encoding="utf-8")
+            for row in rep.gold:
+                fh.write(json.dumps({"doc": name, **row}, ensure_ascii=False) + "\n")
+    return gold
+
+
+def rate(func: Callable[[bytes], object], pages: list[bytes]) -> float:
+    started = time.perf_counter()
+    for page in pages:
+        func(page)
+    return len(pages) / (time.perf_counter() - started)
+
+
+def score(gold: Path, pages: Path, out: Path) -> str:
+    predict(pages, out)
+    last = subprocess.run([sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True,
+                          check=True).stdout.strip().splitlines()
+    f1 = re.search(r"f1=([0-9.]+)", last[-1])
+    accuracies = " ".join(line.replace("_accuracy", "") for line in last[:-1])
+    return f"F1 {f1.group(1) if f1 else '?'} ({accuracies})"
+
+
+def crawl_in_process(config: Path, warehouse: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-m", "bench.crawl_once", str(config), str(warehouse)], capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def serve_mirror(pages: int, seed: int, folder: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    config = folder / f"portal-{pages}.toml"
+    proc = subprocess.Popen([sys.executable, "-m", "mirror", "--pages", str(pages), "--seed", str(seed),
+                             "--config-out", str(config)], cwd=ROOT)
+    for _ in range(600):
+        if config.exists():
+            return proc, config
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("synthetic mirror did not start")
+
+
+def crawl_figures(pages: int, seed: int, folder: Path) -> dict[str, dict[str, float]]:
+    proc, config = serve_mirror(pages, seed, folder)
+    try:
+        warehouse = folder / f"wh-{pages}"
+        first = crawl_in_process(config, warehouse)
+        again = crawl_in_process(config, warehouse)
+    finally:
+        proc.terminate()
+        proc.wait()
+    return {"first": first, "again": again}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=2000, help="corpus size for clean/extract and the crawl pair")
+    parser.add_argument("--crawl-pages", type=int, default=10000, help="pages of the large crawl (peak memory)")
+    parser.add_argument("--snapshots", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    args = parser.parse_args(argv)
+    from bench.snapshots import snapshot_history
+    from flows.process import process_pages
+    from transforms.clean import clean_page
+    from transforms.models import RawPage
+    from zwgk.settings import ARTICLE_BATCH
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="zwgk-bench-") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        gold = build_corpus(folder / "corpus", args.pages, args.seed)
+        pages = [p.read_bytes() for p in sorted((folder / "corpus" / "pages").iterdir())]
+        print(f"corpus: {len(pages)} pages in {time.perf_counter() - started:.1f}s", flush=True)
+        cmd = f"make bench PAGES={args.pages}"
+
+        ours = rate(lambda b: clean_page(b), pages)
+        import trafilatura
+
+        theirs = rate(lambda b: trafilatura.extract(b.decode("utf-8")), pages)
+        rows.append(Row("clean, pages/s (zwgk, one core)", f"{ours:,.0f}", "", cmd))
+        rows.append(Row("clean, pages/s (trafilatura 2.3.1, same pages)", f"{theirs:,.0f}", "", cmd))
+        rows.append(Row("clean speed-up over trafilatura", f"{ours / theirs:.1f}x", ">= 10x", cmd))
+        print(f"clean: zwgk {ours:.0f}/s, trafilatura {theirs:.0f}/s", flush=True)
+
+        raw = [RawPage(url=f"http://bench/{i}", portal="bench", status=200, fetched_at="", content=page,
+                       content_type="text/html; charset=utf-8") for i, page in enumerate(pages)]
+        indicators = 0
+        started = time.perf_counter()
+        for i in range(0, len(raw), ARTICLE_BATCH):  # the crawl's fetch task does exactly this per batch
+            indicators += sum(p.indicators.height for p in process_pages(raw[i : i + ARTICLE_BATCH]) if p.indicators is not None)
+        seconds = time.perf_counter() - started
+        rows.append(Row("clean + extract + normalise, pages/s (one core)", f"{len(pages) / seconds:,.0f}", ">= 300", cmd))
+        rows.append(Row("indicators extracted per second", f"{indicators / seconds:,.0f}", "", cmd))
+        print(f"extract: {len(pages) / seconds:.0f} pages/s", flush=True)
+
+        rows.append(Row(f"extraction on synthetic gold ({len(pages)} pages)",
+                        score(gold, folder / "corpus" / "pages", folder / "pred.jsonl"), "", cmd))
+        rows.append(Row("extraction on the seeds' gold (5 real pages)",
+                        score(ROOT / "tests/fixtures/gold/seeds-indicators.jsonl", ROOT / "tests/fixtures/seeds",
+                              folder / "pred-seeds.jsonl"), "F1 >= 0.92", "make eval"))
+
+        pair = crawl_figures(args.pages, args.seed, folder)
+        first, again = pair["first"], pair["again"]
+        rows.append(Row(f"first crawl of {args.pages} pages on 2 hosts, rate limit off (s)",
+                        f"{first['seconds']:.1f} ({first['new']:.0f} new, {first['failed']:.0f} failed)", "", cmd))
+        rows.append(Row("unchanged recrawl, same portal (s)",
+                        f"{again['seconds']:.1f} ({again['unchanged']:.0f} unchanged, {again['new'] + again['changed']:.0f} new/changed)",
+                        "", cmd))
+        rows.append(Row("recrawl / first crawl", f"{again['seconds'] / first['seconds']:.2f}", "", cmd))
+        print(f"crawl: first {first['seconds']:.1f}s, again {again['seconds']:.1f}s", flush=True)
+
+        big = crawl_figures(args.crawl_pages, args.seed, folder)["first"]
+        rows.append(Row(f"peak memory of a crawl of {args.pages} pages (MB)", f"{first['peak_mb']:.0f}", "", cmd))
+        rows.append(Row(f"peak memory of a crawl of {args.crawl_pages} pages (MB)",
+                        f"{big['peak_mb']:.0f} ({big['seconds']:.0f}s, {big['new']:.0f} new)", "< 500, flat",
+                        f"{cmd} CRAWL_PAGES={args.crawl_pages}"))
+        print(f"big crawl: {big['peak_mb']:.0f} MB", flush=True)
+
+        history = snapshot_history(folder / "history", pages, args.snapshots)
+        rows.append(Row(f"load time, snapshot {args.snapshots} / snapshot 2 ({args.pages} pages, 1% changed)",
+                        f"{history.load_ratio:.2f} ({history.last_load_s:.2f}s / {history.second_load_s:.2f}s)", "<= 1.5",
+                        f"{cmd} SNAPSHOTS={args.snapshots}"))
+        rows.append(Row("storage growth per snapshot / first snapshot",
+                        f"{history.growth_share:.2%} ({history.growth_bytes / 1024:.0f} KiB of {history.first_bytes / 1024:.0f} KiB)",
+                        "<= 2%", f"{cmd} SNAPSHOTS={args.snapshots}"))
+        rows.append(Row(f"as-of query (indicators_as_of({args.snapshots // 2}) count) (ms)", f"{history.as_of_ms:.0f}", "",
+                        f"{cmd} SNAPSHOTS={args.snapshots}"))
+    table = render(rows)
+    print(table)
+    Path(args.out).write_text(document(table), encoding="utf-8")
+    return 0
+
+
+def render(rows: list[Row]) -> str:
+    lines = ["| figure | value | target | reproduce |", "|---|---|---|---|"]
+    lines += [f"| {r.figure} | {r.value} | {r.target} | `{r.command}` |" for r in rows]
+    return "\n".join(lines)
+
+
+def document(table: str) -> str:
+    cpu = platform.processor() or platform.machine()
+    with open("/proc/cpuinfo", encoding="utf-8") as fh:
+        models = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
+    if models:
+        cpu = f"{models[0]} x {len(models)}"
+    memory = ""
+    with open("/proc/meminfo", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    return (
+        "# Benchmarks\n\nWritten by `make bench` (bench/run.py); every figure below comes from one run.\n\n"
+        f"- run: {datetime.now(UTC).isoformat(timespec='seconds')}\n- machine: {cpu}, {memory}, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}\n"
+        f"- cores available: {os.cpu_count()}\n\n{table}\n\n"
+        "Pages are synthetic reports (mirror/synthetic.py, seed 7) rendered in the mirror's four portal layouts; "
+        "their gold is written by the generator, not by the extractor. Crawls run against `python -m mirror` in its own "
+        "process (two JCMS hosts, two columns each, dataproxy paging); crawl times exclude Prefect's API start-up. "
+        "Peak memory is the crawling process's maximum RSS (the Prefect API server runs in its own process).\n"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
