@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -83,7 +84,7 @@ def _batches(refs: list[ArticleRef], size: int) -> list[list[ArticleRef]]:
     return [refs[i : i + size] for i in range(0, len(refs), size)]
 
 
-@flow(name="crawl", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=settings.FETCH_WORKERS))
+@flow(name="crawl", log_prints=True, task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.FETCH_WORKERS))  # type: ignore[arg-type]  # prefect types TaskRunner invariantly
 def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
     """One crawl run over the given portals; pages that fail are recorded, never fatal."""
     logger = get_run_logger()

@@ -185,6 +185,13 @@ class Mirror:
             return article_html(article).encode("utf-8"), html
         if path == "/robots.txt":
             return b"User-agent: *\nDisallow: /private/\n", "text/plain; charset=utf-8"
+        if path in ("/", "/index.html"):
+            names = ("计划总结", "规划计划", "政府工作报告")
+            links = "".join(f'<li><a href="/col/col{c}/index.html">{names[n % len(names)]}</a></li>'
+                            for n, c in enumerate(self.columns(host)))
+            return ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>首页</title></head><body><ul>'
+                    '<li><a href="/col/col1/index.html">新闻动态</a></li><li><a href="javascript:void(0)">工作总结</a></li>'
+                    f"{links}</ul></body></html>").encode(), html
         if path == GENERIC_LIST:
             links = "".join(f'<li><a href="{a.path}">{escape(a.path)}</a></li>' for a in self.articles
                             if a.host == host and a.column is None)

@@ -174,6 +174,7 @@ def test_three_columns_on_two_hosts_are_crawled_through_paging_with_a_rate_per_h
     rate = 20.0
     slots = column_slots(["a"], 2) + column_slots(["b"], 1)
     with Mirror(synthetic_articles(11, 180, slots), perpage=15) as mirror:
+        mirror.faults["/module/jpage/dataproxy.jsp"] = Fault(status=404)  # this site pages via /module/web/jpage/
         config = tmp_path / "never-seen.toml"
         config.write_text(mirror.jcms_config("unseen-portal", ["a", "b"], rate=rate), encoding="utf-8")
         env = {**os.environ, "ZWGK_WAREHOUSE": str(tmp_path / "wh"), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
@@ -181,8 +182,9 @@ def test_three_columns_on_two_hosts_are_crawled_through_paging_with_a_rate_per_h
                               text=True, timeout=600, env=env)
         assert done.returncode == 0, done.stderr
         assert "unseen-portal: listed 180, fetched 180, unchanged 0, failed 0, new 180" in done.stdout
-        posts = [r for r in mirror.requests if r[2] == "POST"]
-        assert len(posts) == 3  # one dataproxy call per column: 15 embedded + 45 paged records
+        posts = [r[3] for r in mirror.requests if r[2] == "POST"]
+        # per column: 15 records embedded, 45 in one call to /module/web/jpage/ after /module/jpage/ answered 404
+        assert sorted(p.split("?")[0] for p in posts) == ["/module/jpage/dataproxy.jsp"] * 3 + ["/module/web/jpage/dataproxy.jsp"] * 3
         for host in ("a", "b"):
             times = [t for t, h, _m, _p in mirror.requests if h == host]
             assert _max_per_window(times, 1.0) <= rate + 1, host
@@ -193,3 +195,16 @@ def test_three_columns_on_two_hosts_are_crawled_through_paging_with_a_rate_per_h
         assert "snapshot 2: 0 new, 0 changed, 180 unchanged" in again.stdout
         article_gets = [r for r in mirror.requests[first_run:] if "/art/" in r[3]]
         assert len(article_gets) == 180  # conditional GETs only, answered 304
+
+
+def test_discover_proposes_the_report_columns_of_a_site(tmp_path: Path) -> None:
+    with Mirror(synthetic_articles(5, 6, column_slots(["a"], 2))) as mirror:
+        done = subprocess.run([sys.executable, "-m", "zwgk.cli", "discover", mirror.url("a", "/"), "--allow-private",
+                               "--name", "Test Site"], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        portals = settings.parse_portals(done.stdout)
+        assert [(p.name, p.cms) for p in portals] == [("test-site", "jcms")]
+        assert list(portals[0].start_urls) == [mirror.column_url("a", c) for c in mirror.columns("a")]
+        refused = subprocess.run([sys.executable, "-m", "zwgk.cli", "discover", mirror.url("a", "/")], capture_output=True,
+                                 text=True, timeout=120)
+        assert refused.returncode == 2 and "private address" in refused.stderr

@@ -107,3 +107,48 @@ def parse_link_list(text: str, base_url: str, portal: str, article_pattern: str)
 
 def needs_javascript(text: str) -> bool:
     return bool(_JPAAS.search(text)) and "<datastore" not in text.lower()
+
+
+REPORT_COLUMNS = re.compile(r"计划总结|工作总结|规划计划|政府工作报告|工作计划|年度计划")
+_PORTAL_NAME = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class ColumnCandidate:
+    name: str
+    url: str
+    cms: str  # "jcms" for /col/colNNN/ columns, otherwise "generic"
+
+
+def report_columns(text: str, base_url: str) -> list[ColumnCandidate]:
+    """Links on a home or catalogue page whose text names a column of plans and summaries."""
+    root = lxml_html.fromstring(text) if text.strip() else None
+    if root is None:
+        return []
+    found: dict[str, ColumnCandidate] = {}
+    for a in root.iter("a"):
+        label = " ".join("".join(a.itertext()).split()) or (a.get("title") or "")
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")) or not REPORT_COLUMNS.search(label):
+            continue
+        url = urljoin(base_url, href)
+        if url.startswith(("http://", "https://")) and url not in found:
+            found[url] = ColumnCandidate(label[:40], url, "jcms" if _COLUMN_ID.search(url) else "generic")
+    return list(found.values())
+
+
+def portal_config(name: str, columns: list[ColumnCandidate]) -> str:
+    """TOML entries for `portals.toml`, one portal per CMS kind, ready to review and paste."""
+    out = []
+    for cms in ("jcms", "generic"):
+        picked = [c for c in columns if c.cms == cms]
+        if not picked:
+            continue
+        slug = _PORTAL_NAME.sub("-", name.lower()).strip("-") or "portal"
+        lines = [f"# {', '.join(c.name for c in picked)}", "[[portals]]", f'name = "{slug}{"" if cms == "jcms" else "-generic"}"',
+                 f'cms = "{cms}"', "start_urls = [", *(f'    "{c.url}",' for c in picked), "]"]
+        if cms == "generic":
+            lines.append("article_pattern = '/art/\\d{4}/'  # check against the column's article links")
+        lines += ["rate = 1.0", 'schedule = "0 3 * * *"', ""]
+        out.append("\n".join(lines))
+    return "\n".join(out)

@@ -215,6 +215,29 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_discover(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from flows.http import Fetcher, Policy
+    from transforms.decode import decode_bytes
+    from transforms.listing import portal_config, report_columns
+
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(f"{args.url}: give the http(s) URL of a portal's home or disclosure-catalogue page")
+    policy = Policy(allowed_hosts=frozenset({parts.netloc.lower()}), allow_private=args.allow_private,
+                    rate=settings.DEFAULT_RATE)
+    page = Fetcher().fetch(args.url, "discover", policy)
+    if not page.ok:
+        raise UserError(f"cannot fetch {args.url}: {page.error}")
+    columns = report_columns(decode_bytes(page.content, page.content_type)[0], args.url)
+    if not columns:
+        raise UserError(f"{args.url}: no column named 计划总结/工作总结/规划计划/政府工作报告 found; "
+                        "try the site's 政府信息公开 catalogue page")
+    print(portal_config(args.name or parts.hostname, columns))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zwgk", description="Government disclosure portals to versioned, queryable data.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -232,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="clean one page and print its indicators as JSON Lines")
     p.add_argument("source")
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("discover", help="propose portal config entries from a site's home or catalogue page")
+    p.add_argument("url")
+    p.add_argument("--name", help="portal name for the proposed entries (default: the host name)")
+    p.add_argument("--allow-private", action="store_true", help="allow a site on a loopback/private address")
+    p.set_defaults(func=cmd_discover)
     p = sub.add_parser("sql", help="run read-only SQL against the warehouse")
     p.add_argument("--warehouse")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
