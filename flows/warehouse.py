@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import uuid
 import zlib
 from collections.abc import Iterable
 from contextlib import closing, suppress
@@ -135,6 +136,7 @@ class CrawlBatch:
     listed_urls: dict[str, set[str]] = field(default_factory=dict)  # portal -> URLs listed, for complete portals only
     pages_listed: int = 0
     notes: list[str] = field(default_factory=list)
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # a retried load of the same run is a no-op
 
 
 @dataclass
@@ -149,6 +151,7 @@ class LoadResult:
     pages_failed: int = 0
     indicators: int = 0
     per_portal: dict[str, dict[str, int]] = field(default_factory=dict)
+    already_loaded: bool = False
 
 
 def fetch_state(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
@@ -177,6 +180,10 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     """
     con.execute("BEGIN")
     try:
+        done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ?", [batch.run_id]).fetchone()
+        if done:
+            con.execute("ROLLBACK")
+            return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
         result = _load(con, batch)
         _run_checks(con)
         con.execute(f"CALL {CATALOG}.set_commit_message('zwgk', ?, extra_info => ?)",
@@ -239,14 +246,19 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     indicator_columns = _columns(con, "indicator_rows")
     indicator_frames: list[pl.DataFrame] = []
     close_ids: list[str] = []
+    reparse = batch.kind == "reprocess"
+    parsed_now = {(r[0], r[1]) for r in con.execute(
+        "SELECT DISTINCT doc_id, version FROM indicator_rows WHERE parser_version = ?", [PARSER_VERSION]).fetchall()
+    } if reparse else set()
     for item in batch.pages:
         page = item.page
-        fetches.add({
-            "snapshot_id": snapshot_id, "portal": page.portal, "url": page.url, "status": page.status,
-            "error": page.error or item.error, "attempts": page.attempts, "content_sha256": item.raw_sha256,
-            "etag": page.etag, "last_modified": page.last_modified, "not_modified": page.not_modified,
-            "fetched_at": page.fetched_at,
-        })
+        if not reparse:
+            fetches.add({
+                "snapshot_id": snapshot_id, "portal": page.portal, "url": page.url, "status": page.status,
+                "error": page.error or item.error, "attempts": page.attempts, "content_sha256": item.raw_sha256,
+                "etag": page.etag, "last_modified": page.last_modified, "not_modified": page.not_modified,
+                "fetched_at": page.fetched_at,
+            })
         if page.not_modified:
             result.pages_unchanged += 1
             result.docs_unchanged += 1
@@ -270,6 +282,9 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         if previous and previous[1] == content_hash:
             result.docs_unchanged += 1
             _counter(result, page.portal, "unchanged")
+            if reparse and (doc_id, previous[0]) not in parsed_now and item.indicators is not None:
+                indicator_frames.append(_indicator_frame(item.indicators, doc_id, previous[0]))  # new parser, same text
+                result.indicators += item.indicators.height
             continue
         version = 1 if previous is None else previous[0] + 1
         if previous is None:
@@ -282,14 +297,11 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         current[doc_id] = (version, content_hash)
         versions.add(_version_row(item, doc_id, version, content_hash, snapshot_id))
         if item.indicators is not None and item.indicators.height:
-            indicator_frames.append(item.indicators.with_columns(
-                doc_id=pl.lit(doc_id), version=pl.lit(version, dtype=pl.Int32), parser_version=pl.lit(PARSER_VERSION),
-                seq=pl.int_range(0, item.indicators.height, dtype=pl.Int32),
-            ))
+            indicator_frames.append(_indicator_frame(item.indicators, doc_id, version))
             result.indicators += item.indicators.height
-            if sum(f.height for f in indicator_frames) >= LOAD_CHUNK_ROWS:
-                _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
-                indicator_frames = []
+        if sum(f.height for f in indicator_frames) >= LOAD_CHUNK_ROWS:
+            _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
+            indicator_frames = []
     # pages that left a fully listed portal are closed, never deleted
     gone: list[str] = []
     for portal, urls in batch.listed_urls.items():
@@ -307,12 +319,20 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     if indicator_frames:
         _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
     con.execute(
-        "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,
          result.pages_fetched, result.pages_unchanged, result.pages_failed, result.docs_new, result.docs_changed,
-         result.docs_unchanged, result.docs_gone, result.indicators, PARSER_VERSION, "; ".join(batch.notes) or None],
+         result.docs_unchanged, result.docs_gone, result.indicators, PARSER_VERSION, "; ".join(batch.notes) or None,
+         batch.run_id],
     )
     return result
+
+
+def _indicator_frame(indicators: pl.DataFrame, doc_id: str, version: int) -> pl.DataFrame:
+    return indicators.with_columns(
+        doc_id=pl.lit(doc_id), version=pl.lit(version, dtype=pl.Int32), parser_version=pl.lit(PARSER_VERSION),
+        seq=pl.int_range(0, indicators.height, dtype=pl.Int32),
+    )
 
 
 def _version_row(item: ProcessedPage, doc_id: str, version: int, content_hash: str, snapshot_id: int) -> dict[str, Any]:

@@ -42,6 +42,7 @@ class Article:
     title: str | None = None  # list title where the seed text has none
     body: str | None = None  # replaces the seed body (tests edit pages this way)
     column: str | None = JCMS_COLUMN  # JCMS column listing it; None: listed on the host's generic list page
+    overrides: tuple[tuple[str, str], ...] = ()  # metadata fields replaced on the rendered page
 
 
 SEED_ARTICLES: tuple[Article, ...] = (
@@ -54,6 +55,24 @@ SEED_ARTICLES: tuple[Article, ...] = (
     Article("001_2f001e7e59a5abec.txt", "mirror", "/art/2020/3/2/art_88_1.html", "2020-03-02", "mirror-site", column=None),
 )
 SITE_NAMES = {"jcms": "绍兴市人民政府(镜像)", "mirror": "文库镜像站"}
+
+# Constructed for the demo (not a real page): the publisher of seed 000 reporting on the year it planned,
+# so the warehouse can set targets against results; one figure is an outlier that validation flags.
+FOLLOW_UP_BODY = """一、2024年工作总结
+2024年，镜湖新区开发办围绕年度目标任务，全力推进项目建设和产业发展。全年实施政府(国企)投资项目45个，完成投资60.12亿元，完成年度计划的105.1%；其中有效投资58.4亿元，同比增长12.6%。
+招商引资实现新突破，实现外贸出口额3.2亿元，同比增长1160%，新引进亿元以上项目8个。
+二、2025年工作思路
+力争全年完成有效投资65亿元以上，新引进亿元以上项目10个。"""
+DEMO_ARTICLES: tuple[Article, ...] = (
+    *SEED_ARTICLES,
+    Article("000_1bd96e9ad22cf9b6.txt", "jcms", f"/art/2025/1/20/art_{JCMS_COLUMN}_5100001.html", "2025-01-20", "hanweb-xxgk",
+            body=FOLLOW_UP_BODY, overrides=(("title", "镜湖新区开发办2024年工作总结及2025年工作思路"),
+                                            ("index_no", "11330600MB16940915/2025-010231"),
+                                            ("published_at", "2025-01-20 09:30"), ("written_date", "2025-01-20"))),
+)
+# listed in the demo column but answering 404: a page the portal has taken down (shows in fetch_failures)
+DEMO_VANISHED = Article("000_1bd96e9ad22cf9b6.txt", "jcms", f"/art/2023/1/10/art_{JCMS_COLUMN}_4900001.html",
+                        "2023-01-10", "hanweb-xxgk", title="镜湖新区开发办2022年工作总结")
 
 
 def column_slots(hosts: Iterable[str], columns_per_host: int) -> list[tuple[str, str]]:
@@ -107,12 +126,13 @@ def article_html(article: Article) -> str:
     meta: dict[str, Any] = dict(doc.metadata)
     if not meta.get("title") and article.title:
         meta["title"] = article.title
+    meta.update(dict(article.overrides))
     body = article.body if article.body is not None else doc.body
     return render(article.layout, meta, body, SITE_NAMES.get(article.host, "绍兴市人民政府(镜像)"))
 
 
 def _record(article: Article) -> str:
-    title = escape(article.title or _seed_document(article.seed).metadata.get("title") or "")
+    title = escape(dict(article.overrides).get("title") or article.title or _seed_document(article.seed).metadata.get("title") or "")
     return f'<record><![CDATA[<li><a href="{article.path}" title="{title}" target="_blank">{title}</a><span>{article.date}</span></li>]]></record>'
 
 
@@ -169,6 +189,13 @@ class Mirror:
     def add(self, article: Article) -> None:
         self.articles.append(article)
         self._index()
+
+    @classmethod
+    def demo(cls) -> Mirror:
+        """What `zwgk demo` serves: the seeds, a constructed follow-up report and a page that has vanished."""
+        mirror = cls((*DEMO_ARTICLES, DEMO_VANISHED))
+        mirror.faults[DEMO_VANISHED.path] = Fault(status=404)
+        return mirror
 
     def columns(self, host: str) -> list[str]:
         return sorted({c for h, c in self._columns if h == host})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -130,17 +131,42 @@ def test_cli_clean_and_extract_on_a_seed() -> None:
     assert rows[0]["name"] == "规上工业总产值" and rows[0]["value_base"] == 77376000000.0
 
 
-def test_demo_twice(tmp_path: Path) -> None:
-    """`zwgk demo` itself (ephemeral Prefect API): 5 documents, >= 150 indicators; again: 0 new, 0 changed."""
+def test_demo_twice_then_the_analysis_pack_export_and_reprocess(tmp_path: Path) -> None:
+    """`zwgk demo` itself (ephemeral Prefect API), then everything an analyst does with the demo warehouse."""
     warehouse = str(tmp_path / "demo-wh")
     first = run_cli("demo", "--warehouse", warehouse)
     assert first.returncode == 0, first.stderr
-    assert "snapshot 1: 5 new" in first.stdout
+    assert "snapshot 1: 6 new" in first.stdout and "failed 1" in first.stdout  # one listed page has vanished (404)
     second = run_cli("demo", "--warehouse", warehouse)
     assert second.returncode == 0, second.stderr
     assert "snapshot 2: 0 new, 0 changed" in second.stdout
     out = run_cli("sql", "--warehouse", warehouse, "--format", "csv", "select count(*) as n from indicators")
     assert int(out.stdout.splitlines()[1]) >= 150
+    # every ready query of the analysis pack runs and returns rows
+    for query in sorted((settings.SQL_DIR / "analysis").glob("*.sql")):
+        out = run_cli("sql", "--warehouse", warehouse, "--format", "json", query.read_text(encoding="utf-8"))
+        assert out.returncode == 0, (query.name, out.stderr)
+        assert json.loads(out.stdout), f"{query.name} returned no rows"
+    # export of the current views
+    for fmt in ("parquet", "csv"):
+        out = run_cli("export", "--warehouse", warehouse, "--format", fmt, str(tmp_path / fmt))
+        assert out.returncode == 0, out.stderr
+    import duckdb
+
+    exported = duckdb.sql(f"select count(*) from '{tmp_path / 'parquet' / 'indicators.parquet'}'").fetchone()[0]
+    assert exported == int(run_cli("sql", "--warehouse", warehouse, "--format", "csv",
+                                   "select count(*) from indicators").stdout.splitlines()[1])
+    assert (tmp_path / "csv" / "documents.csv").read_text(encoding="utf-8").startswith("doc_id,version,url")
+    # reprocess with an unchanged parser: a snapshot, no new versions, no network
+    out = run_cli("reprocess", "--warehouse", warehouse)
+    assert out.returncode == 0, out.stderr
+    assert "snapshot 3 (reprocess): 0 documents re-versioned, 6 unchanged" in out.stdout
+    # the folder is self-contained: a copy elsewhere answers the same
+    moved = tmp_path / "elsewhere" / "wh"
+    shutil.copytree(warehouse, moved)
+    shutil.rmtree(warehouse)
+    out = run_cli("sql", "--warehouse", str(moved), "--format", "csv", "select count(*) from indicators_as_of(1)")
+    assert out.returncode == 0 and int(out.stdout.splitlines()[1]) >= 150, out.stderr
 
 
 def test_main_returns_usage_error_for_unknown_portal(tmp_path: Path, mirror: Mirror) -> None:

@@ -44,7 +44,7 @@ def normalise(frame: pl.DataFrame) -> pl.DataFrame:
     """Recompute value_base, attach the canonical key, flag impossible values (flagged, never dropped)."""
     mapping = canonical_map()
     frame = frame.with_columns(
-        value_base=pl.when(pl.col("value").is_not_null()).then(pl.col("value") * pl.col("multiplier")).otherwise(None),
+        value_base=pl.when(pl.col("value").is_not_null()).then((pl.col("value") * pl.col("multiplier")).round(6)).otherwise(None),
         canonical=pl.col("name").replace_strict(mapping, default=None, return_dtype=pl.Utf8),
     )
     issues = pl.concat_str(

@@ -126,7 +126,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mirror.server import DEMO_PORTS, Mirror
 
     warehouse = settings.warehouse_dir(args.warehouse)
-    mirror = Mirror().start(DEMO_PORTS)
+    mirror = Mirror.demo().start(DEMO_PORTS)
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "portals.toml"
         config.write_text(mirror.config_toml(), encoding="utf-8")
@@ -238,6 +238,54 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from flows.reprocess import reprocess
+    from flows.warehouse import WarehouseError
+
+    warehouse = settings.warehouse_dir(args.warehouse)
+    if not (warehouse / "catalog.sqlite").exists():
+        raise UserError(f"no warehouse at {warehouse}: nothing to reprocess (pass --warehouse DIR)")
+    try:
+        result = reprocess(warehouse=str(warehouse))
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+    print(f"snapshot {result.snapshot_id} (reprocess): {result.docs_changed} documents re-versioned, "
+          f"{result.docs_unchanged} unchanged; {result.indicators} indicator rows from the current parser")
+    return 0
+
+
+EXPORTED = ("documents", "document_versions", "indicators", "snapshots", "document_changes", "fetch_failures")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The current views as files: what an analyst loads into another tool."""
+    import duckdb
+
+    from flows.warehouse import WarehouseError, connect
+
+    out = Path(args.dir).resolve()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        con = connect(settings.warehouse_dir(args.warehouse), read_only=True)
+    except OSError as exc:
+        raise UserError(f"cannot write to {out}: {exc.strerror}") from exc
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+    options = "FORMAT parquet, COMPRESSION zstd" if args.format == "parquet" else "FORMAT csv, HEADER true"
+    try:
+        for view in EXPORTED:
+            target = out / f"{view}.{args.format}"
+            quoted = "'" + str(target).replace("'", "''") + "'"
+            con.execute(f"COPY (SELECT * FROM {view}) TO {quoted} ({options})")
+            rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()
+            print(f"{target}: {rows[0] if rows else 0} rows")
+    except duckdb.Error as exc:
+        raise UserError(f"export failed: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zwgk", description="Government disclosure portals to versioned, queryable data.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -260,6 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="portal name for the proposed entries (default: the host name)")
     p.add_argument("--allow-private", action="store_true", help="allow a site on a loopback/private address")
     p.set_defaults(func=cmd_discover)
+    p = sub.add_parser("reprocess", help="re-parse stored raw pages with the current parser into a new snapshot")
+    p.add_argument("--warehouse")
+    p.set_defaults(func=cmd_reprocess)
+    p = sub.add_parser("export", help="write the current views as Parquet or CSV files")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--warehouse")
+    p.add_argument("dir")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("sql", help="run read-only SQL against the warehouse")
     p.add_argument("--warehouse")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")

@@ -16,5 +16,6 @@ CREATE TABLE IF NOT EXISTS snapshots (
     docs_gone INTEGER,
     indicators INTEGER,
     parser_version VARCHAR,
-    notes VARCHAR
+    notes VARCHAR,
+    run_id VARCHAR             -- the crawl run that produced it: a second load of the same run adds nothing
 );
