@@ -26,6 +26,7 @@ from zwgk.settings import SQL_DIR
 SCHEMA_VERSION = "2"
 CATALOG = "zwgk"
 LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Parquet files
+COMPACT_EVERY = 10  # snapshots between merges of small Parquet files
 
 
 class WarehouseError(RuntimeError):
@@ -194,7 +195,17 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
             con.execute("ROLLBACK")
         raise
     flush_inlined(con)
+    if result.snapshot_id % COMPACT_EVERY == 0:
+        compact(con)
     return result
+
+
+def compact(con: duckdb.DuckDBPyConnection) -> None:
+    """Merge the small Parquet files of past snapshots (time travel is kept) and drop the merged originals,
+    so reads, and with them loads, do not slow down as history grows."""
+    with suppress(duckdb.Error):  # maintenance: a failure leaves more, smaller files, still correct
+        con.execute(f"CALL ducklake_merge_adjacent_files('{CATALOG}')")
+        con.execute(f"CALL ducklake_cleanup_old_files('{CATALOG}', cleanup_all => true)")
 
 
 def flush_inlined(con: duckdb.DuckDBPyConnection) -> None:
@@ -349,8 +360,17 @@ def _version_row(item: ProcessedPage, doc_id: str, version: int, content_hash: s
     return row
 
 
+_COLUMNS: dict[str, list[str]] = {}
+
+
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """Column names of a warehouse table in DDL order (the DDL in sql/schema is the single source)."""
+    """Column names of a warehouse table in DDL order (the DDL in sql/schema is the single source; cached)."""
+    if table not in _COLUMNS:
+        _COLUMNS[table] = _lookup_columns(con, table)
+    return _COLUMNS[table]
+
+
+def _lookup_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ? ORDER BY column_index",
         [CATALOG, table]).fetchall()]

@@ -213,3 +213,21 @@ def test_sigkill_at_any_point_of_a_load_leaves_the_previous_snapshot_intact(tmp_
         con.close()
         assert result.snapshot_id == counts[0] + 1
     assert killed >= 20  # killed mid-load at 20+ points (a later kill may find the load already committed)
+
+
+def test_time_travel_survives_compaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flows.warehouse, "COMPACT_EVERY", 3)
+    pages = [report(8, i).html().encode() for i in range(4)]
+    con = connect(tmp_path)
+    expected: dict[int, set[tuple[str, str]]] = {}
+    for n in range(1, 8):  # each snapshot edits one page; snapshots 3 and 6 compact afterwards
+        pages[n % 4] = pages[n % 4].replace(b"</body>", f"<p>修订{n}</p></body>".encode())
+        load(con, _batch(pages))
+        expected[n] = set(con.execute("SELECT url, content_sha256 FROM documents").fetchall())
+    versions = dict(con.execute("SELECT snapshot_id, lake_version FROM snapshot_versions").fetchall())
+    for n, current in expected.items():
+        assert set(con.execute("SELECT url, content_sha256 FROM documents_as_of(?)", [n]).fetchall()) == current
+        at = con.execute(f"SELECT url, content_sha256 FROM document_versions AT (VERSION => {int(versions[n])}) "
+                         "WHERE valid_to IS NULL").fetchall()
+        assert set(at) == current, n
+    con.close()
