@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.venv/prefect-home
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 
-.PHONY: demo test lint eval bench clean-warehouse
+.PHONY: demo test lint eval bench ui ui-check clean-warehouse
 
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
@@ -46,6 +46,17 @@ $(BENCH_STAMP): requirements.lock requirements-bench.lock pyproject.toml
 bench: $(BENCH_STAMP)
 	PREFECT_HOME=$(CURDIR)/$(BENCH_VENV)/prefect-home $(BENCH_VENV)/bin/python -m bench.run --pages $(PAGES) \
 		--crawl-pages $(CRAWL_PAGES) --snapshots $(SNAPSHOTS)
+
+# The Prefect server and UI on 127.0.0.1:4200 (the UI ships in the prefect wheel; nothing is downloaded).
+# In another terminal: PREFECT_API_URL=http://127.0.0.1:4200/api .venv/bin/zwgk serve
+ui: $(STAMP)
+	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
+# A real server, one crawl, a headless-Chromium screenshot of the run's artifacts (docs/ui-check.png).
+ui-check: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
+		|| sudo sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium'
+	$(BIN)/python tools/ui_check.py
 
 clean-warehouse:
 	rm -rf warehouse/catalog.sqlite* warehouse/data

@@ -8,14 +8,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_client, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from flows.discover import Discovery, discover, policy_for
 from flows.http import Fetcher, HostLimiter
 from flows.process import process_pages
+from flows.report import Progress, publish
 from flows.staging import discard, discard_stale, read_staged, stage, staging_dir
 from flows.warehouse import CrawlBatch, LoadResult, connect, fetch_state, load
 from transforms.models import ArticleRef
@@ -71,13 +73,30 @@ def fetch_and_process(portal: Portal, refs: list[ArticleRef], known: dict[str, t
     return stage(Path(folder), process_pages(pages))
 
 
+class PortalEmptied(RuntimeError):
+    """A portal that had documents listed none: its layout probably changed. The snapshot is committed."""
+
+    def __init__(self, summary: CrawlSummary, portals: list[str]) -> None:
+        super().__init__(f"listed 0 articles on {', '.join(portals)}, which had documents before: the column layout "
+                         "probably changed (check the start URLs); snapshot committed")
+        self.summary = summary
+
+
+def ensure_load_limit() -> None:
+    """zwgk creates its own global concurrency limit: loads take it strictly, so a missing one is an error."""
+    with get_client(sync_client=True) as client:
+        client.upsert_global_concurrency_limit_by_name(settings.LOAD_LOCK_NAME, 1)
+
+
 @task(cache_policy=NO_CACHE)
 def load_snapshot(warehouse: str, batch: CrawlBatch) -> LoadResult:
-    con = connect(Path(warehouse))
-    try:
-        return load(con, batch)
-    finally:
-        con.close()
+    """One writer at a time across all flow runs (the limit), one transaction per snapshot (the loader)."""
+    with concurrency(settings.LOAD_LOCK_NAME, occupy=1, strict=True, timeout_seconds=settings.LOAD_WAIT_S):
+        con = connect(Path(warehouse))
+        try:
+            return load(con, batch)
+        finally:
+            con.close()
 
 
 def _batches(refs: list[ArticleRef], size: int) -> list[list[ArticleRef]]:
@@ -89,16 +108,18 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
     """One crawl run over the given portals; pages that fail are recorded, never fatal."""
     logger = get_run_logger()
     started = datetime.now(UTC)
+    ensure_load_limit()
     con = connect(Path(warehouse))
     try:
         known = fetch_state(con)
+        had_documents = dict(con.execute("SELECT portal, count(*) FROM documents GROUP BY portal").fetchall())
     finally:
         con.close()
     discoveries = {p.name: discover_portal.submit(p) for p in portals}
     batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
     discard_stale(Path(warehouse).resolve())
     folder = staging_dir(Path(warehouse).resolve(), uuid.uuid4().hex)
-    futures = []
+    chunks: list[tuple[Portal, list[ArticleRef]]] = []
     summaries: dict[str, PortalSummary] = {}
     for portal in portals:
         found: Discovery = discoveries[portal.name].result()
@@ -108,21 +129,40 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
         batch.notes.extend(f"{portal.name}: {n}" for n in found.notes + found.errors)
         if found.complete and found.refs:
             batch.listed_urls[portal.name] = {r.url for r in found.refs}
-        for chunk in _batches(found.refs, settings.ARTICLE_BATCH):
-            mine = {r.url: known[r.url] for r in chunk if r.url in known}
-            futures.append(fetch_and_process.submit(portal, chunk, mine, str(folder)))
+        chunks.extend((portal, chunk) for chunk in _batches(found.refs, settings.ARTICLE_BATCH))
         logger.info("%s: %d articles listed", portal.name, len(found.refs))
+    progress = Progress(len(chunks))
+    futures = [fetch_and_process.submit(portal, chunk, {r.url: known[r.url] for r in chunk if r.url in known}, str(folder))
+               for portal, chunk in chunks]
     try:
-        batch.pages = read_staged([future.result() for future in futures])
+        staged = []
+        for future in futures:
+            staged.append(future.result())
+            progress.advance()
+        batch.pages = read_staged(staged)
         result = load_snapshot(warehouse, batch)
     finally:
         discard(folder)
+    progress.finish()
     for name, summary in summaries.items():
         per = result.per_portal.get(name, {})
         summary.fetched, summary.unchanged, summary.failed = per.get("fetched", 0), per.get("unchanged", 0), per.get("failed", 0)
         summary.new, summary.changed, summary.gone = per.get("new", 0), per.get("changed", 0), per.get("gone", 0)
-    return CrawlSummary(
+    publish(list(summaries.values()), result, warehouse)
+    outcome = CrawlSummary(
         snapshot_id=result.snapshot_id, portals=list(summaries.values()), indicators=result.indicators,
         docs_new=result.docs_new, docs_changed=result.docs_changed, docs_unchanged=result.docs_unchanged,
         docs_gone=result.docs_gone,
     )
+    emptied = [name for name, s in summaries.items() if s.listed == 0 and had_documents.get(name, 0) > 0]
+    if emptied:
+        raise PortalEmptied(outcome, emptied)  # the run fails visibly; what it found is committed
+    return outcome
+
+
+@flow(name="scheduled-crawl", log_prints=True,
+      task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.FETCH_WORKERS))  # type: ignore[arg-type]  # as crawl
+def scheduled_crawl(config: str, portals: list[str], warehouse: str) -> CrawlSummary:
+    """What a deployment runs: the config is read at run time, so edits apply to the next scheduled run."""
+    chosen = [p for p in settings.load_portals(Path(config)) if p.name in portals]
+    return crawl.fn(portals=chosen, warehouse=warehouse)

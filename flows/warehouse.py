@@ -153,6 +153,7 @@ class LoadResult:
     indicators: int = 0
     per_portal: dict[str, dict[str, int]] = field(default_factory=dict)
     already_loaded: bool = False
+    failures: list[tuple[str, str, int | None, str]] = field(default_factory=list)  # portal, url, status, error
 
 
 def fetch_state(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
@@ -168,9 +169,9 @@ def fetch_state(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, s
     return {url: (etag, lm) for url, etag, lm in rows}
 
 
-def _counter(result: LoadResult, portal: str, key: str) -> None:
+def _counter(result: LoadResult, portal: str, key: str, n: int = 1) -> None:
     per = result.per_portal.setdefault(portal, {})
-    per[key] = per.get(key, 0) + 1
+    per[key] = per.get(key, 0) + n
 
 
 def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
@@ -278,6 +279,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         if not page.ok or item.document is None:
             result.pages_failed += 1
             _counter(result, page.portal, "failed")
+            result.failures.append((page.portal, page.url, page.status, page.error or item.error or "unknown"))
             continue
         result.pages_fetched += 1
         _counter(result, page.portal, "fetched")
@@ -310,6 +312,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         if item.indicators is not None and item.indicators.height:
             indicator_frames.append(_indicator_frame(item.indicators, doc_id, version))
             result.indicators += item.indicators.height
+            _counter(result, page.portal, "indicators", item.indicators.height)
         if sum(f.height for f in indicator_frames) >= LOAD_CHUNK_ROWS:
             _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
             indicator_frames = []

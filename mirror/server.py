@@ -171,7 +171,8 @@ class Mirror:
     # -- content -------------------------------------------------------------------------------
     def _index(self) -> None:
         by_path = {(a.host, a.path): a for a in self.articles}
-        columns: dict[tuple[str, str], list[Article]] = {}
+        # a column whose last article was removed still answers, with an empty list
+        columns: dict[tuple[str, str], list[Article]] = {key: [] for key in getattr(self, "_columns", {})}
         for a in self.articles:
             if a.column is not None:
                 columns.setdefault((a.host, a.column), []).append(a)

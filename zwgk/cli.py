@@ -87,14 +87,21 @@ def _portals(config: str | None, names: list[str] | None) -> tuple[settings.Port
     return portals
 
 
+class RunFailed(Exception):
+    """The snapshot was committed but the run must be looked at: printed after the summary, exit status 1."""
+
+
 def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
-    from flows.crawl import crawl
+    from flows.crawl import PortalEmptied, crawl
     from flows.warehouse import WarehouseError
 
     try:
         return crawl(portals=list(portals), warehouse=str(warehouse))
     except WarehouseError as exc:
         raise UserError(str(exc)) from exc
+    except PortalEmptied as exc:
+        _print_summary(exc.summary)
+        raise RunFailed(str(exc)) from exc
 
 
 def _print_summary(summary: Any) -> None:
@@ -286,6 +293,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """One deployment per portal with a schedule, served against the Prefect API in PREFECT_API_URL."""
+    from prefect import serve
+
+    from flows.crawl import scheduled_crawl
+
+    config = Path(args.config).resolve() if args.config else settings.DEFAULT_CONFIG
+    portals = [p for p in _portals(str(config), args.portal) if p.schedule]
+    if not portals:
+        raise UserError(f"no portal in {config} has a schedule; add schedule = \"0 3 * * *\" (cron) to one")
+    if not os.environ.get("PREFECT_API_URL"):
+        raise UserError("PREFECT_API_URL is not set: start the server with `make ui` and export "
+                        "PREFECT_API_URL=http://127.0.0.1:4200/api")
+    warehouse = str(settings.warehouse_dir(args.warehouse))
+    deployments = [
+        scheduled_crawl.to_deployment(name=f"crawl-{p.name}", cron=p.schedule, parameters={
+            "config": str(config), "portals": [p.name], "warehouse": warehouse}, tags=["zwgk", p.name])
+        for p in portals
+    ]
+    print(f"serving {len(deployments)} deployments: {', '.join(p.name + ' (' + str(p.schedule) + ')' for p in portals)}")
+    serve(*deployments, limit=args.limit)  # type: ignore[arg-type]  # sync context: to_deployment returned values
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zwgk", description="Government disclosure portals to versioned, queryable data.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -316,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse")
     p.add_argument("dir")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("serve", help="run each portal's crawl on its schedule (Prefect deployments)")
+    p.add_argument("--config")
+    p.add_argument("--portal", action="append")
+    p.add_argument("--warehouse")
+    p.add_argument("--limit", type=int, default=settings.SERVE_LIMIT,
+                   help="flow runs at once: after downtime the backlog does not start all together")
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("sql", help="run read-only SQL against the warehouse")
     p.add_argument("--warehouse")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -331,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"zwgk {args.command}: {exc}", file=sys.stderr)
         return 2
+    except RunFailed as exc:
+        print(f"zwgk {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"zwgk {args.command}: interrupted; nothing partial was committed", file=sys.stderr)
         return 130

@@ -27,7 +27,9 @@ FETCH_WORKERS = 8  # fetch tasks running at once: bounds memory; hosts are rate-
 JCMS_PERPAGE = 15
 JCMS_RECORDS_PER_CALL = 45  # dataproxy answers three pages per call
 MAX_LIST_PAGES = 200
-LOAD_LOCK_NAME = "zwgk-warehouse-load"
+LOAD_LOCK_NAME = "zwgk-warehouse-load"  # Prefect global concurrency limit (1 slot) serialising loads
+SERVE_LIMIT = 2  # scheduled crawl runs at once under `zwgk serve`
+LOAD_WAIT_S = 3600.0  # how long a load waits for another run's load to finish
 
 _NAME = re.compile(r"^[a-z0-9-]+$")
 

@@ -1,0 +1,88 @@
+"""What a crawl run shows in the Prefect UI: progress while it runs, a table and a report when it ends."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+
+from flows.warehouse import LoadResult, connect
+
+MAX_FAILURES_SHOWN = 30
+TOP_INDICATORS = 10
+
+
+class Progress:
+    """A progress artifact over the fetch batches of one run."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = max(total, 1), 0
+        created = create_progress_artifact(0.0, key="crawl-progress", description="article batches fetched and parsed")
+        assert isinstance(created, UUID)  # sync context: prefect's sync_compatible returns the value
+        self.id = created
+
+    def advance(self) -> None:
+        self.done += 1
+        update_progress_artifact(self.id, 100.0 * self.done / self.total)
+
+    def finish(self) -> None:
+        update_progress_artifact(self.id, 100.0)
+
+
+def publish(summaries: list[Any], result: LoadResult, warehouse: str) -> None:
+    """A table per portal and a markdown report: failures with their reasons, top indicators found."""
+    rows = [{"portal": s.portal, "listed": s.listed, "fetched": s.fetched, "unchanged": s.unchanged, "failed": s.failed,
+             "new": s.new, "changed": s.changed, "gone": s.gone, "indicators": result.per_portal.get(s.portal, {}).get("indicators", 0),
+             "notes": "; ".join(s.notes)} for s in summaries]
+    create_table_artifact(rows, key="crawl-portals", description=f"snapshot {result.snapshot_id}: per-portal counts")
+    create_markdown_artifact(_report(summaries, result, warehouse), key="crawl-report",
+                             description=f"snapshot {result.snapshot_id}: failures and top indicators")
+
+
+def _report(summaries: list[Any], result: LoadResult, warehouse: str) -> str:
+    lines = [f"# Snapshot {result.snapshot_id}", "",
+             f"{result.docs_new} new, {result.docs_changed} changed, {result.docs_unchanged} unchanged, "
+             f"{result.docs_gone} gone documents; {result.indicators} indicators in new versions; "
+             f"{result.pages_failed} pages failed.", ""]
+    notes = [(s.portal, n) for s in summaries for n in s.notes]
+    if notes:
+        lines += ["## Notes", ""] + [f"- **{portal}**: {note}" for portal, note in notes] + [""]
+    if result.failures:
+        reasons = Counter(error.split(":")[0] for _p, _u, _s, error in result.failures)
+        lines += ["## Failures", "", "| reason | pages |", "|---|---|"]
+        lines += [f"| {reason} | {count} |" for reason, count in reasons.most_common()] + [""]
+        lines += ["| portal | url | status | error |", "|---|---|---|---|"]
+        lines += [f"| {p} | {u} | {s if s is not None else ''} | {e} |" for p, u, s, e in result.failures[:MAX_FAILURES_SHOWN]]
+        if len(result.failures) > MAX_FAILURES_SHOWN:
+            lines.append(f"\n… and {len(result.failures) - MAX_FAILURES_SHOWN} more (query `fetch_failures`).")
+        lines.append("")
+    top = _top_indicators(warehouse, result.snapshot_id)
+    if top:
+        lines += ["## Top indicators in this snapshot", "", "| publisher | indicator | value | yoy % | kind | period |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {pub or ''} | {name} | {raw} | {'' if yoy is None else yoy} | {kind} | {period or ''} |"
+                  for pub, name, raw, yoy, kind, period in top]
+    return "\n".join(lines)
+
+
+def _top_indicators(warehouse: str, snapshot_id: int) -> list[tuple[Any, ...]]:
+    """The largest money figures with a canonical key among the versions this snapshot created."""
+    con = connect(Path(warehouse), read_only=True)
+    try:
+        return con.execute(
+            """
+            SELECT d.publisher, i.name, i.raw, i.yoy_pct, i.kind, i.period
+            FROM indicator_rows i JOIN document_versions d ON d.doc_id = i.doc_id AND d.version = i.version
+            WHERE d.valid_from = ? AND i.value_base IS NOT NULL AND i.canonical IS NOT NULL AND i.valid
+            ORDER BY (i.unit = 'CNY') DESC, i.value_base DESC LIMIT ?
+            """, [snapshot_id, TOP_INDICATORS]).fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,74 @@
+"""`make ui-check`: a real Prefect server, one crawl of the mirror, and a headless-Chromium screenshot of the
+flow run's artifacts tab (docs/ui-check.png), so the UI's view of a run is checked, not assumed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOT = ROOT / "docs" / "ui-check.png"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise SystemExit(f"ui-check: {url} did not answer within {seconds:.0f}s")
+
+
+def main() -> int:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        raise SystemExit("ui-check: chromium not found (Debian: apt-get install chromium)")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="zwgk-ui-") as tmp:
+        env = {**os.environ, "PREFECT_HOME": str(Path(tmp) / "prefect"), "PREFECT_API_URL": f"{base}/api",
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_API_URL": f"{base}/api"}
+        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                   "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait(f"{base}/api/health", 180)
+            subprocess.run([sys.executable, "-m", "zwgk.cli", "demo", "--warehouse", str(Path(tmp) / "wh")], env=env,
+                           check=True, stdout=subprocess.DEVNULL)
+            runs = requests.post(f"{base}/api/flow_runs/filter", json={"sort": "START_TIME_DESC", "limit": 1},
+                                 timeout=30).json()
+            run_id = runs[0]["id"]
+            url = f"{base}/runs/flow-run/{run_id}?tab=Artifacts"
+            SHOT.parent.mkdir(exist_ok=True)
+            subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                            "--window-size=1400,1100", "--virtual-time-budget=20000", f"--screenshot={SHOT}", url],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180)
+            artifacts = requests.post(f"{base}/api/artifacts/filter",
+                                      json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}, timeout=30).json()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    kinds = sorted({a["type"] for a in artifacts})
+    print(f"ui-check: flow run {run_id}: artifacts {', '.join(kinds)}; screenshot {SHOT.relative_to(ROOT)} "
+          f"({SHOT.stat().st_size} bytes)")
+    return 0 if {"markdown", "progress", "table"} <= set(kinds) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
