@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check zwgk flows transforms mirror tests
+	$(BIN)/ruff check zwgk flows transforms mirror tests bench tools
 	$(BIN)/mypy
 
 # Indicator extraction scored against the seeds' gold (needs ../shared from the zwgk workspace).
@@ -54,8 +54,8 @@ ui: $(STAMP)
 
 # A real server, one crawl, a headless-Chromium screenshot of the run's artifacts (docs/ui-check.png).
 ui-check: $(STAMP)
-	command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
-		|| sudo sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium'
+	(command -v chromium >/dev/null && fc-list | grep -qi wqy) || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei) \
+		|| sudo sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei'
 	$(BIN)/python tools/ui_check.py
 
 clean-warehouse:

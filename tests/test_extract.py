@@ -139,3 +139,18 @@ def test_extraction_never_raises(text: str) -> None:
 @pytest.mark.parametrize("text,value", [("1 234.5亿元", Decimal("1234.5")), ("12\n3家", Decimal("123"))])
 def test_spaces_inside_numbers(text: str, value: Decimal) -> None:
     assert scan(normalise_text(text))[0].value == value
+
+
+def test_milestone_then_exact_figure_keeps_only_the_exact_one() -> None:
+    rows = one("数字经济核心产业增加值突破20亿元大关，达到23.47亿元，增速高于全市2.1个百分点。")
+    assert [(r["name"], r["value"], r["bound"]) for r in rows] == [("数字经济核心产业增加值", 23.47, "exact")]
+
+
+def test_respectively_with_a_verb() -> None:
+    rows = one("工业投资、服务业投资分别完成59.04亿元、35.47亿元，分别同比增长15.9%、下降7.9%。")
+    assert [(r["name"], r["value"], r["yoy_pct"]) for r in rows] == [("工业投资", 59.04, 15.9), ("服务业投资", 35.47, -7.9)]
+
+
+def test_completion_of_a_plan_is_not_a_target_cue() -> None:
+    rows = one("完成投资60.12亿元，完成年度计划的105.1%；其中有效投资58.4亿元，同比增长12.6%。")
+    assert [(r["raw"], r["kind"], r["target_pct"]) for r in rows] == [("60.12亿元", "actual", 105.1), ("58.4亿元", "actual", None)]

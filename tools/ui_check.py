@@ -54,19 +54,24 @@ def main() -> int:
             runs = requests.post(f"{base}/api/flow_runs/filter", json={"sort": "START_TIME_DESC", "limit": 1},
                                  timeout=30).json()
             run_id = runs[0]["id"]
-            url = f"{base}/runs/flow-run/{run_id}?tab=Artifacts"
-            SHOT.parent.mkdir(exist_ok=True)
-            subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                            "--window-size=1400,1100", "--virtual-time-budget=20000", f"--screenshot={SHOT}", url],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180)
             artifacts = requests.post(f"{base}/api/artifacts/filter",
                                       json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}, timeout=30).json()
+            SHOT.parent.mkdir(exist_ok=True)
+            # the run page (graph with the artifact markers), then the run's markdown report and table as rendered
+            pages = {SHOT: f"{base}/runs/flow-run/{run_id}"}
+            for artifact in artifacts:
+                if artifact["type"] in ("markdown", "table"):
+                    pages[SHOT.with_name(f"ui-check-{artifact['type']}.png")] = f"{base}/artifacts/artifact/{artifact['id']}"
+            for shot, url in pages.items():
+                subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                "--window-size=1400,1100", "--virtual-time-budget=20000", f"--screenshot={shot}", url],
+                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180)
         finally:
             server.terminate()
             server.wait(timeout=30)
     kinds = sorted({a["type"] for a in artifacts})
-    print(f"ui-check: flow run {run_id}: artifacts {', '.join(kinds)}; screenshot {SHOT.relative_to(ROOT)} "
-          f"({SHOT.stat().st_size} bytes)")
+    shots = ", ".join(f"{p.relative_to(ROOT)} ({p.stat().st_size} bytes)" for p in sorted(SHOT.parent.glob("ui-check*.png")))
+    print(f"ui-check: flow run {run_id}: artifacts {', '.join(kinds)}; screenshots {shots}")
     return 0 if {"markdown", "progress", "table"} <= set(kinds) else 1
 
 

@@ -42,7 +42,7 @@ _AFTER_STOP = re.compile(
 )
 _AFTER_CUT = re.compile(r"(?:的|等|和|及|与|以|已|全面|实现|完成|落户|开工|建成|纳入|为|在|顺利|成功|入选|参加|项目的).*$")
 _ESTIMATE_CUE = re.compile(r"预计|预估|预测")
-_TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资)|力争|确保|争取|预期|目标(?:是|为|[:：])|拟|力求")
+_TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资|(?:任务)?的\s*[\d.]+\s*%)|力争|确保|争取|预期|目标(?:是|为|[:：])|拟|力求")
 _ACTUAL_RESET = re.compile(r"上半年完成|已完成|实际完成|截至目前|已累计|1-\d{1,2}月")
 _YEAR = re.compile(r"(20\d{2})年")
 _QUOTE_MAX = 160
