@@ -4,14 +4,17 @@ growth rates, target shares, kinds and periods by the clause structure of report
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from transforms.models import Document, Indicator
 from transforms.numbers import Quantity, normalise_text, scan
 from transforms.outline import build_outline, document_role, heading_level
 
 SEPARATORS = ",，;；:：。!！?？\n"
+_SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _YOY_VERB = re.compile(
     r"(?:同比|比上年|较上年|比去年|较去年|比年初|较年初|年均)?(?:分别)?(?:同比)?"
@@ -100,13 +103,16 @@ def clean_name(text: str) -> str:
     return text.strip(" ,，、:：")
 
 
+@lru_cache(maxsize=32)
+def _separators(text: str) -> list[int]:
+    """Positions of clause separators, once per sentence: clause starts are looked up many times."""
+    return [m.start() for m in _SEPARATOR.finditer(text)]
+
+
 def _clause_start(text: str, pos: int) -> int:
-    best = 0
-    for sep in SEPARATORS:
-        i = text.rfind(sep, 0, pos)
-        if i + 1 > best:
-            best = i + 1
-    return best
+    seps = _separators(text)
+    k = bisect_left(seps, pos)
+    return seps[k - 1] + 1 if k else 0
 
 
 def _clause_end(text: str, pos: int) -> int:
@@ -149,22 +155,27 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     return False
 
 
+@lru_cache(maxsize=32)
+def _cues(text: str) -> list[tuple[int, str]]:
+    """Kind cues of a sentence by end position, found once per sentence."""
+    cues = [(m.end(), "estimate") for m in _ESTIMATE_CUE.finditer(text)]
+    cues += [(m.end(), "target") for m in _TARGET_CUE.finditer(text)]
+    cues += [(m.end(), "reset") for m in _ACTUAL_RESET.finditer(text)]
+    return sorted(cues)
+
+
 def _kind(state: _SentenceState, pos: int) -> str:
-    head = state.text[:pos]
-    cues = [(m.end(), "estimate") for m in _ESTIMATE_CUE.finditer(head)]
-    cues += [(m.end(), "target") for m in _TARGET_CUE.finditer(head)]
-    cues += [(m.end(), "reset") for m in _ACTUAL_RESET.finditer(head)]
-    if cues:
-        _, kind = max(cues)
-        if kind != "reset":
-            return kind
-        return "actual"
+    """The last cue before the figure wins (spec: a cue reaches to the end of its sentence)."""
+    before = [cue for cue in _cues(state.text) if cue[0] <= pos]
+    if before:
+        kind = before[-1][1]
+        return "actual" if kind == "reset" else kind
     return "target" if state.ctx.role == "plan" else "actual"
 
 
 def _period(state: _SentenceState, pos: int) -> str | None:
     head = state.text[:pos]
-    clause = head[_clause_start(head, len(head)) :]
+    clause = head[_clause_start(state.text, pos) :]
     years = _YEAR.findall(head)
     year = int(years[-1]) if years else state.ctx.year
     if year is None:
