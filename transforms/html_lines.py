@@ -59,7 +59,7 @@ def page_lines(page: etree._Element, content: list[etree._Element]) -> tuple[lis
 
 
 def _walk(page: etree._Element, content: list[etree._Element]) -> tuple[list[str], int, int]:
-    """Iterative so that hostile nesting depth cannot exhaust the Python stack."""
+    """lxml's iterwalk does the traversal in C (iterative: hostile nesting cannot exhaust the stack)."""
     out: list[str] = []
     buf: list[str] = []
 
@@ -71,41 +71,37 @@ def _walk(page: etree._Element, content: list[etree._Element]) -> tuple[list[str
                 out.append(line)
 
     inside = {id(e) for e in content}
+    skipped: set[int] = set()
     start = end = -1
-    # stack of (element, phase) where phase 0 = enter, 1 = leave
-    stack: list[tuple[etree._Element, int]] = [(page, 0)]
-    while stack:
-        el, phase = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else None
-        marked = id(el) in inside
-        if marked and phase == 0:
-            flush()
-            if start < 0:
-                start = len(out)
-        if phase == 1:
-            if tag in CELL_TAGS:
-                buf.append(" | ")
-            elif tag in BLOCK_TAGS:
+    walker = etree.iterwalk(page, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        key = id(el)
+        if event == "start":
+            if key in inside:
                 flush()
-            if el.tail and el is not page:
-                buf.append(el.tail)
-            if marked:
+                if start < 0:
+                    start = len(out)
+            if tag is None or tag in SKIP_TAGS or is_hidden(el):  # comments, scripts...: only the tail is text
+                walker.skip_subtree()
+                skipped.add(key)
+                continue
+            if tag in BLOCK_TAGS:
                 flush()
-                end = len(out)
+            if el.text:
+                buf.append(el.text)
             continue
-        if tag is None or tag.lower() in SKIP_TAGS or is_hidden(el):  # comments, scripts...: only the tail is text
-            if el.tail:
-                buf.append(el.tail)
-            if marked:
-                flush()
-                end = len(out)
-            continue
-        if tag.lower() in BLOCK_TAGS:
+        if key in skipped:
+            skipped.discard(key)
+        elif tag in CELL_TAGS:
+            buf.append(" | ")
+        elif tag in BLOCK_TAGS:
             flush()
-        if el.text:
-            buf.append(el.text)
-        stack.append((el, 1))
-        stack.extend((child, 0) for child in reversed(el))
+        if el.tail and el is not page:
+            buf.append(el.tail)
+        if key in inside:
+            flush()
+            end = len(out)
     flush()
     if start < 0:
         start = end = len(out)
