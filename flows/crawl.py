@@ -117,8 +117,9 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
         con.close()
     discoveries = {p.name: discover_portal.submit(p) for p in portals}
     batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
-    discard_stale(Path(warehouse).resolve())
-    folder = staging_dir(Path(warehouse).resolve(), uuid.uuid4().hex)
+    root = Path(warehouse).resolve()
+    discard_stale(root)
+    folder = staging_dir(root, uuid.uuid4().hex)
     chunks: list[tuple[Portal, list[ArticleRef]]] = []
     summaries: dict[str, PortalSummary] = {}
     for portal in portals:

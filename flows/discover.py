@@ -20,7 +20,6 @@ class Discovery:
     errors: list[str] = field(default_factory=list)
     complete: bool = True  # every list page was read: absent articles may be marked gone
     notes: list[str] = field(default_factory=list)
-    list_pages: int = 0
 
 
 def policy_for(portal: Portal) -> Policy:
@@ -64,7 +63,6 @@ def _jcms(fetcher: Fetcher, portal: Portal, url: str, text: str, out: Discovery)
             page_url = f"{proxy}?startrecord={start}&endrecord={end}&perpage={settings.JCMS_PERPAGE}"
             page = fetcher.fetch(page_url, portal.name, policy, method="POST", data=form,
                                  extra_headers={"X-Requested-With": "XMLHttpRequest", "Referer": url})
-            out.list_pages += 1
             if not page.ok:
                 if page.status == 404 and not got_any:
                     break  # try the other dataproxy path
@@ -98,7 +96,6 @@ def discover(fetcher: Fetcher, portal: Portal) -> Discovery:
             continue
         seen.add(url)
         page = fetcher.fetch(url, portal.name, policy)
-        out.list_pages += 1
         if not page.ok:
             out.errors.append(f"{url}: {page.error}")
             out.complete = False

@@ -33,8 +33,9 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or a load failed its checks (nothing was committed)."""
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def sql_string(text: str | Path) -> str:
+    """A SQL string literal, for the places DuckDB takes no parameter (ATTACH, COPY ... TO)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def sql_files(folder: str) -> list[Path]:
@@ -43,10 +44,11 @@ def sql_files(folder: str) -> list[Path]:
 
 def attach_statement(folder: Path, read_only: bool = False) -> str:
     """The ATTACH a user types into the plain DuckDB client, with paths resolved from the warehouse folder."""
-    options = f"DATA_PATH {_quote(folder / 'data')}, OVERRIDE_DATA_PATH true"
+    options = f"DATA_PATH {sql_string(folder / 'data')}, OVERRIDE_DATA_PATH true"
     if read_only:
         options += ", READ_ONLY"
-    return f"ATTACH 'ducklake:sqlite:{str(folder / 'catalog.sqlite').replace(chr(39), chr(39) * 2)}' AS {CATALOG} ({options})"
+    catalog = sql_string(f"ducklake:sqlite:{folder / 'catalog.sqlite'}")
+    return f"ATTACH {catalog} AS {CATALOG} ({options})"
 
 
 def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -237,6 +239,27 @@ class _Rows:
         self.rows = []
 
 
+class _Frames:
+    """Indicator frames for one table, inserted in chunks like `_Rows`; the pending row count is kept, not summed."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        self.con, self.table = con, table
+        self.frames: list[pl.DataFrame] = []
+        self.pending = 0
+        self.columns = _columns(con, table)
+
+    def add(self, frame: pl.DataFrame) -> None:
+        self.frames.append(frame)
+        self.pending += frame.height
+        if self.pending >= LOAD_CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.frames:
+            _insert_frame(self.con, self.table, pl.concat(self.frames, how="vertical_relaxed"), self.columns)
+        self.frames, self.pending = [], 0
+
+
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, columns: list[str]) -> None:
     name = f"staged_{table}"
     con.register(name, frame.to_arrow())
@@ -255,8 +278,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     }
     known_raw = {r[0] for r in con.execute("SELECT content_sha256 FROM raw_pages").fetchall()}
     fetches, raws, versions = _Rows(con, "fetches"), _Rows(con, "raw_pages"), _Rows(con, "version_rows")
-    indicator_columns = _columns(con, "indicator_rows")
-    indicator_frames: list[pl.DataFrame] = []
+    indicators = _Frames(con, "indicator_rows")
     close_ids: list[str] = []
     reparse = batch.kind == "reprocess"
     parsed_now = {(r[0], r[1]) for r in con.execute(
@@ -296,7 +318,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
             result.docs_unchanged += 1
             _counter(result, page.portal, "unchanged")
             if reparse and (doc_id, previous[0]) not in parsed_now and item.indicators is not None:
-                indicator_frames.append(_indicator_frame(item.indicators, doc_id, previous[0]))  # new parser, same text
+                indicators.add(_indicator_frame(item.indicators, doc_id, previous[0]))  # new parser, same text
                 result.indicators += item.indicators.height
             continue
         version = 1 if previous is None else previous[0] + 1
@@ -310,12 +332,9 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         current[doc_id] = (version, content_hash)
         versions.add(_version_row(item, doc_id, version, content_hash, snapshot_id))
         if item.indicators is not None and item.indicators.height:
-            indicator_frames.append(_indicator_frame(item.indicators, doc_id, version))
+            indicators.add(_indicator_frame(item.indicators, doc_id, version))
             result.indicators += item.indicators.height
             _counter(result, page.portal, "indicators", item.indicators.height)
-        if sum(f.height for f in indicator_frames) >= LOAD_CHUNK_ROWS:
-            _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
-            indicator_frames = []
     # pages that left a fully listed portal are closed, never deleted
     gone: list[str] = []
     for portal, urls in batch.listed_urls.items():
@@ -330,8 +349,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
                     "AND list_contains(?, doc_id)", [snapshot_id, snapshot_id, close_ids + gone])
     for rows in (fetches, raws, versions):
         rows.flush()
-    if indicator_frames:
-        _insert_frame(con, "indicator_rows", pl.concat(indicator_frames, how="vertical_relaxed"), indicator_columns)
+    indicators.flush()
     con.execute(
         "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,

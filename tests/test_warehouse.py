@@ -92,9 +92,7 @@ def _batch(pages: list[bytes], run_id: str | None = None) -> CrawlBatch:
 def _counts(wh: Path) -> tuple[int, ...]:
     con = connect(wh, read_only=True)
     try:
-        row = con.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM document_versions),"
-                          " (SELECT count(*) FROM indicator_rows), (SELECT count(*) FROM fetches)").fetchone()
-        return tuple(row)  # type: ignore[arg-type]
+        return tuple(_counts_open(con))
     finally:
         con.close()
 

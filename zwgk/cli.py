@@ -268,7 +268,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """The current views as files: what an analyst loads into another tool."""
     import duckdb
 
-    from flows.warehouse import WarehouseError, connect
+    from flows.warehouse import WarehouseError, connect, sql_string
 
     out = Path(args.dir).resolve()
     try:
@@ -282,8 +282,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         for view in EXPORTED:
             target = out / f"{view}.{args.format}"
-            quoted = "'" + str(target).replace("'", "''") + "'"
-            con.execute(f"COPY (SELECT * FROM {view}) TO {quoted} ({options})")
+            con.execute(f"COPY (SELECT * FROM {view}) TO {sql_string(target)} ({options})")
             rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()
             print(f"{target}: {rows[0] if rows else 0} rows")
     except duckdb.Error as exc:
