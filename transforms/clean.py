@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from transforms.decode import decode_bytes
-from transforms.html_lines import normalise_space, page_lines, parse_html
+from transforms.html_lines import CONTENT_BEGIN, mark_content, normalise_space, page_lines, parse_html
 from transforms.metadata import (
     METADATA_DEFAULTS,
     breadcrumb_parts,
@@ -30,18 +30,16 @@ from transforms.outline import build_outline, document_role, numbered_level
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_NOISE = re.compile(r"[。；;]")
 _DEDUP_MIN = 15
-_TEMPLATE_XPATHS: tuple[tuple[str, str], ...] = (
-    ("hanweb-zoom", "//*[@id='zoom' or @id='Zoom']"),
-    ("trs-editor", "//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]"),
-    ("ucap", "//ucapcontent | //*[@id='UCAP-CONTENT'] | //*[@id='cmsArticleContent']"),
-    ("hanweb-bt-content", "//*[contains(concat(' ', normalize-space(@class), ' '), ' bt_content ')]"),
-    ("article-content", "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')"
-     " or contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]"),
+_TEMPLATE_ORDER = ("hanweb-zoom", "trs-editor", "ucap", "hanweb-bt-content", "article-content")
+# XPath is slow per element in libxml2 (~0.5 us per node and predicate), so each query runs only when its
+# needle is in the raw page, and queries go through the attribute axis, the cheapest walk.
+_CONTENT_QUERIES: tuple[tuple[tuple[str, ...], etree.XPath], ...] = (
+    (("zoom", "Zoom", "UCAP", "ucap", "Ucap", "cmsArticleContent"),
+     etree.XPath("//@id[.='zoom' or .='Zoom' or .='UCAP-CONTENT' or .='cmsArticleContent']/.. | //ucapcontent")),
+    (("TRS_Editor",), etree.XPath("//@class[contains(., 'TRS_Editor')]/..")),
+    (("bt_content",), etree.XPath("//@class[contains(., 'bt_content')]/..")),
+    (("article-",), etree.XPath("//@class[contains(., 'article-')]/..")),
 )
-
-
-def _is_label_line(line: str) -> bool:
-    return len(line) < 300 and parse_label_line(line) is not None
 
 
 def _title_like(line: str) -> bool:
@@ -58,10 +56,16 @@ def _new_meta() -> dict[str, Any]:
     return dict(METADATA_DEFAULTS, column_path=[])
 
 
+def _label_pairs(line: str) -> list[tuple[str | None, str]] | None:
+    return parse_label_line(line) if len(line) < 300 else None
+
+
 def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False) -> list[str]:
-    """Fill meta from header/footer lines, return the body lines in order with chrome removed."""
-    cleaned = [normalise_space(line).strip("| ").strip() for line in lines]
-    cleaned = [c for c in cleaned if c]
+    """Fill meta from header/footer lines, return the body lines in order with chrome removed.
+
+    `lines` are whitespace-normalised already (one regex over the whole page is far cheaper than one per line).
+    """
+    cleaned = [c for c in (line.strip("| ").strip() for line in lines) if c]
     crumbs: list[str] = []
     body: list[str] = []
     seen: set[str] = set()
@@ -69,22 +73,24 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
         if (header or not body) and is_breadcrumb(line):
             crumbs.append(line)
             continue
-        if (not body or len(line) < 80) and _is_label_line(line):
-            pairs = parse_label_line(line) or []
-            fill_fields(meta, pairs)
-            continue
+        if not body or len(line) < 80:
+            pairs = _label_pairs(line)
+            if pairs is not None:
+                fill_fields(meta, pairs)
+                continue
         if is_chrome_line(line):
             continue
         if not body and find_title and meta.get("title") is None and _title_like(line):
             nxt = cleaned[i + 1] if i + 1 < len(cleaned) else ""
-            if not nxt or _is_label_line(nxt) or is_chrome_line(nxt) or is_breadcrumb(nxt):
+            if not nxt or _label_pairs(nxt) is not None or is_chrome_line(nxt) or is_breadcrumb(nxt):
                 meta["title"] = line
                 continue
-        if meta.get("title") and line == meta["title"] and not body:
+        if not body and meta.get("title") and line == meta["title"]:
             continue
-        line = strip_mask_residue(line).strip()
-        if not line or is_chrome_line(line):
-            continue
+        if "*" in line:  # masked figures can leave a residue of *. around the text
+            line = strip_mask_residue(line).strip()
+            if not line or is_chrome_line(line):
+                continue
         if len(line) >= _DEDUP_MIN:
             if line in seen:
                 continue
@@ -103,23 +109,33 @@ def _finish(meta: dict[str, Any], body_lines: list[str], method: str) -> Documen
 
 def clean_text(text: str) -> Document:
     meta = _new_meta()
-    body = _read_lines(text.splitlines(), meta, find_title=True)
+    body = _read_lines([normalise_space(line) for line in text.splitlines()], meta, find_title=True)
     return _finish(meta, body, "text")
 
 
-def _marker_nodes(root: etree._Element) -> list[etree._Element] | None:
-    """Nodes between Hanweb's <!--ZJEG_RSS.content.begin--> and <!--ZJEG_RSS.content.end--> comments."""
-    for comment in root.iter(etree.Comment):
-        if "ZJEG_RSS.content.begin" in (comment.text or ""):
-            nodes: list[etree._Element] = [comment]
-            sib = comment.getnext()
-            while sib is not None:
-                if not isinstance(sib.tag, str) and "ZJEG_RSS.content.end" in (sib.text or ""):
-                    break
-                nodes.append(sib)
-                sib = sib.getnext()
-            return nodes
-    return None
+def _has_hanweb_marks(root: etree._Element) -> bool:
+    """Hanweb brackets the article with <!--ZJEG_RSS.content.begin--> ... <!--ZJEG_RSS.content.end-->."""
+    return any(CONTENT_BEGIN in (comment.text or "") for comment in root.iter(etree.Comment))
+
+
+def _has_class(el: etree._Element, name: str) -> bool:
+    return f" {name} " in f" {' '.join((el.get('class') or '').split())} "
+
+
+def _template_method(el: etree._Element) -> str:
+    """Which template a content candidate belongs to ("" when the cheap XPath filter over-matched)."""
+    element_id = el.get("id")
+    if element_id in ("zoom", "Zoom"):
+        return "hanweb-zoom"
+    if _has_class(el, "TRS_Editor"):
+        return "trs-editor"
+    if el.tag == "ucapcontent" or element_id in ("UCAP-CONTENT", "cmsArticleContent"):
+        return "ucap"
+    if _has_class(el, "bt_content"):
+        return "hanweb-bt-content"
+    if _has_class(el, "article-content") or _has_class(el, "article-body"):
+        return "article-content"
+    return ""
 
 
 def _density_container(root: etree._Element) -> etree._Element | None:
@@ -137,18 +153,29 @@ def _density_container(root: etree._Element) -> etree._Element | None:
     return best if score >= 50 else None
 
 
-def _content(root: etree._Element) -> tuple[list[etree._Element] | None, str]:
-    nodes = _marker_nodes(root)
-    if nodes:
-        return nodes, "hanweb-markers"
-    for method, xpath in _TEMPLATE_XPATHS:
-        found = root.xpath(xpath)
-        if found:
-            return [found[0]], method
+def _mark_content(root: etree._Element, text: str) -> str:
+    """Find the article by template knowledge, then by density; mark it in the tree; return the path taken.
+
+    `text` is the page source: a template's query runs only when its name is in it.
+    """
+    if CONTENT_BEGIN in text and _has_hanweb_marks(root):
+        return "hanweb-markers"
+    found: dict[str, etree._Element] = {}
+    for needles, query in _CONTENT_QUERIES:
+        if any(needle in text for needle in needles):
+            for el in query(root):
+                method = _template_method(el)
+                if method:
+                    found.setdefault(method, el)
+    for method in _TEMPLATE_ORDER:
+        if method in found:
+            mark_content(found[method], found[method])
+            return method
     container = _density_container(root)
     if container is not None:
-        return [container], "density"
-    return None, "lines"
+        mark_content(container, container)
+        return "density"
+    return "lines"
 
 
 def _meta_tags(root: etree._Element, meta: dict[str, Any]) -> None:
@@ -161,19 +188,24 @@ def _meta_tags(root: etree._Element, meta: dict[str, Any]) -> None:
             meta[field] = normalise_date(content, True) if field == "published_at" else content
 
 
-_TITLE_XPATH = (
-    "//h1 | //*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"
-    " | //*[contains(@class, 'article-title') or contains(@class, 'detail-article-title')]"
-)
+_TITLE_CANDIDATES = etree.XPath("//h1 | //@class[contains(., 'title')]/..")
 _TITLE_SPLIT = re.compile(r"\s*[_|\-—]\s*")
+
+
+def _is_title_element(el: etree._Element) -> bool:
+    if el.tag == "h1":
+        return True
+    cls = el.get("class") or ""
+    return _has_class(el, "title") or "article-title" in cls or "detail-article-title" in cls
 
 
 def _markup_title(root: etree._Element) -> str | None:
     """The heading the template marks as the title; the <title> element as a last resort."""
-    for el in root.xpath(_TITLE_XPATH):
-        text = normalise_space("".join(el.itertext()))
-        if 4 <= len(text) <= 120 and _CJK.search(text):
-            return text
+    for el in _TITLE_CANDIDATES(root):
+        if _is_title_element(el):
+            text = normalise_space("".join(el.itertext()))
+            if 4 <= len(text) <= 120 and _CJK.search(text):
+                return text
     title = root.find(".//title")
     if title is not None and title.text:
         first = _TITLE_SPLIT.split(normalise_space(title.text))[0]
@@ -184,26 +216,23 @@ def _markup_title(root: etree._Element) -> str | None:
 
 def clean_html(text: str) -> Document:
     root = parse_html(text)
-    body_el = root.find("body")
-    page = body_el if body_el is not None else root
-    nodes, method = _content(root)
-    lines, cut, after = page_lines(page, nodes or [])
     meta = _new_meta()
     _meta_tags(root, meta)
     if meta.get("title") is None:
         meta["title"] = _markup_title(root)
-    if nodes is None:
-        body = _read_lines(lines, meta, find_title=True)
+    method = _mark_content(root, text)
+    header, content, footer = page_lines(root, text)
+    if content is None or footer is None:
+        body = _read_lines(header, meta, find_title=True)
         return _finish(meta, body, method)
-    content_lines = lines[cut:after]
     # header = page lines before the content, footer = after; both carry metadata, never body
-    _read_lines(lines[:cut], meta, find_title=True, header=True)
+    _read_lines(header, meta, find_title=True, header=True)
     footer_meta = _new_meta()
-    _read_lines(lines[after:], footer_meta, find_title=False)
+    _read_lines(footer, footer_meta, find_title=False)
     for key, value in footer_meta.items():
         if key not in ("title", "column_path") and meta.get(key) is None and value is not None:
             meta[key] = value
-    body = _read_lines(content_lines, meta, find_title=False)
+    body = _read_lines(content, meta, find_title=False)
     return _finish(meta, body, method)
 
 

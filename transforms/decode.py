@@ -35,9 +35,18 @@ def _try(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def _charset_window(head: bytes) -> bytes:
+    """The bytes around the first `charset`: a case-insensitive regex over the whole head costs more than decoding."""
+    for spelling in (b"charset", b"CHARSET", b"Charset"):
+        at = head.find(spelling)
+        if at >= 0:
+            return head[max(0, at - 220) : at + 80]
+    return b""
+
+
 def _looks_utf16(data: bytes) -> str | None:
     sample = data[:4000]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
@@ -66,7 +75,8 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str
         m = _HEADER_CHARSET.search(content_type)
         if m:
             declared.append(m.group(1))
-    m2 = _META_CHARSET.search(data[:4096])
+    head = data[:4096]
+    m2 = _META_CHARSET.search(_charset_window(head)) or _META_CHARSET.search(head)
     if m2:
         declared.append(m2.group(1).decode("ascii", "ignore"))
     candidates: list[str] = []

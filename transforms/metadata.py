@@ -33,16 +33,13 @@ for _label in JUNK_LABELS:
     _label_to_field[_label] = None
 
 
-def _label_pattern(label: str) -> str:
-    return r"[ \u3000]*".join(re.escape(ch) for ch in label)
-
-
-_ALL_LABELS = sorted(_label_to_field, key=len, reverse=True)
-# a label at the start of a line or cell, after a space or a bracket, followed by a colon
-_LABEL_COLON = re.compile(
-    r"(?:^|(?<=[\s|【\[]))(" + "|".join(_label_pattern(lb) for lb in _ALL_LABELS) + r")[ \u3000]*[:：]"
-)
-_BARE_LABEL = re.compile(r"^(" + "|".join(_label_pattern(lb) for lb in _ALL_LABELS) + r")[ \u3000]*[:：]?$")
+_LABEL_MAX = max(map(len, _label_to_field))
+_LABEL_SIZES = sorted({len(label) for label in _label_to_field}, reverse=True)
+_LABEL_LAST_CHARS = frozenset(label[-1] for label in _label_to_field)
+_LABEL_SPACES = " \u3000"  # printed between a label's characters (索 引 号) and before its colon
+_LABEL_OPENERS = "|【["  # a label starts a line or a cell, or follows a space or one of these
+_COLONS = re.compile("[:：]")
+_LONGEST_LABEL = 2 * _LABEL_MAX + 4  # spaced out (索 引 号), colon and padding
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 
 _INDEX_NO = re.compile(r"^([0-9A-Za-z\-]+)/(\d{4})[-—‐_]?(\d+)$")
@@ -55,10 +52,78 @@ def canonical_label(text: str) -> str:
 
 def label_field(text: str) -> tuple[bool, str | None]:
     """(is a known label, field it fills or None for chrome labels)."""
+    key = text.rstrip(":：")
+    if key in _label_to_field:
+        return True, _label_to_field[key]
+    if len(text) > _LONGEST_LABEL:
+        return False, None
     key = canonical_label(text)
     if key in _label_to_field:
         return True, _label_to_field[key]
     return False, None
+
+
+def _is_bare_label(cell: str) -> bool:
+    """A cell that is only a label (spaced out or not), with at most one colon."""
+    if cell.endswith((":", "：")):
+        cell = cell[:-1]
+    if cell in _label_to_field:
+        return True
+    if len(cell) > _LONGEST_LABEL or (" " not in cell and "\u3000" not in cell):
+        return False
+    return cell.rstrip(_LABEL_SPACES).replace(" ", "").replace("\u3000", "") in _label_to_field
+
+
+def _on_label_boundary(line: str, start: int) -> bool:
+    return start == 0 or line[start - 1].isspace() or line[start - 1] in _LABEL_OPENERS
+
+
+def _label_before(line: str, colon: int) -> tuple[int, str] | None:
+    """(start, label) of the longest known label that ends right before the colon at `colon`.
+
+    The label must start the line or follow whitespace or an opener; spaces may stand between its characters
+    and before the colon. A few slices per colon instead of a regex alternation of every label at every position.
+    """
+    end = colon
+    while end > 0 and line[end - 1] in _LABEL_SPACES:
+        end -= 1
+    if end == 0 or line[end - 1] not in _LABEL_LAST_CHARS:
+        return None
+    window = line[max(0, end - 2 * _LABEL_MAX) : end]
+    if " " not in window and "\u3000" not in window:
+        for size in _LABEL_SIZES:  # longest first: the regex-like leftmost match
+            start = end - size
+            if start >= 0 and line[start:end] in _label_to_field and _on_label_boundary(line, start):
+                return start, line[start:end]
+        return None
+    chars: list[str] = []  # spaced-out label: read backwards over its characters
+    found: tuple[int, str] | None = None
+    pos = end
+    while pos > 0 and len(chars) < _LABEL_MAX:
+        pos -= 1
+        if line[pos] in _LABEL_SPACES:
+            continue
+        chars.append(line[pos])
+        label = "".join(reversed(chars))
+        if label in _label_to_field and _on_label_boundary(line, pos):
+            found = (pos, label)
+    return found
+
+
+def _inline_labels(line: str) -> list[tuple[str | None, str]] | None:
+    """`label: value label: value` to pairs, or None when the line does not start with a label."""
+    matches: list[tuple[int, int, str]] = []  # (label start, after the colon, label)
+    for colon in _COLONS.finditer(line):
+        hit = _label_before(line, colon.start())
+        if hit is not None and (not matches or hit[0] >= matches[-1][1]):
+            matches.append((hit[0], colon.end(), hit[1]))
+    if not matches or line[: matches[0][0]].strip(" 【[|"):
+        return None
+    pairs: list[tuple[str | None, str]] = []
+    for i, (_, value_start, label) in enumerate(matches):
+        value_end = matches[i + 1][0] if i + 1 < len(matches) else len(line)
+        pairs.append((_label_to_field[label], line[value_start:value_end].strip(" |【】[]")))
+    return pairs
 
 
 def parse_label_line(line: str) -> list[tuple[str | None, str]] | None:
@@ -66,44 +131,35 @@ def parse_label_line(line: str) -> list[tuple[str | None, str]] | None:
 
     Handles `label: value label: value`, pipe tables `label: | value |` and `label | value |`.
     """
-    if "|" in line:
-        cells = [c.strip() for c in line.split("|")]
-        pairs: list[tuple[str | None, str]] = []
-        current: str | None | bool = False  # False: no label seen yet
-        values: list[str] = []
-        found = False
-        for cell in cells:
-            if not cell:
-                continue
-            is_label, field = label_field(cell)
-            if is_label and _BARE_LABEL.match(cell):
-                if current is not False:
-                    pairs.append((current if isinstance(current, str) else None, " ".join(values)))
-                current, values, found = field, [], True
-                continue
-            inline = parse_label_line(cell)
-            if inline:
-                if current is not False:
-                    pairs.append((current if isinstance(current, str) else None, " ".join(values)))
-                    current, values = False, []
-                pairs.extend(inline)
-                found = True
-                continue
-            if current is False:
-                return None  # text before any label: not a header row
-            values.append(cell)
-        if current is not False:
-            pairs.append((current if isinstance(current, str) else None, " ".join(values)))
-        return pairs if found else None
-    matches = list(_LABEL_COLON.finditer(line))
-    if not matches or line[: matches[0].start()].strip(" 【[|"):
-        return None
-    pairs = []
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        _, field = label_field(m.group(1))
-        pairs.append((field, line[m.end() : end].strip(" |【】[]")))
-    return pairs
+    if "|" not in line:
+        return _inline_labels(line) if ":" in line or "：" in line else None
+    pairs: list[tuple[str | None, str]] = []
+    current: str | None | bool = False  # False: no label seen yet
+    values: list[str] = []
+    found = False
+    for cell in line.split("|"):
+        cell = cell.strip()
+        if not cell:
+            continue
+        if _is_bare_label(cell):
+            if current is not False:
+                pairs.append((current if isinstance(current, str) else None, " ".join(values)))
+            current, values, found = label_field(cell)[1], [], True
+            continue
+        inline = _inline_labels(cell) if ":" in cell or "：" in cell else None
+        if inline:
+            if current is not False:
+                pairs.append((current if isinstance(current, str) else None, " ".join(values)))
+                current, values = False, []
+            pairs.extend(inline)
+            found = True
+            continue
+        if current is False:
+            return None  # text before any label: not a header row
+        values.append(cell)
+    if current is not False:
+        pairs.append((current if isinstance(current, str) else None, " ".join(values)))
+    return pairs if found else None
 
 
 def normalise_date(text: str | None, with_time: bool) -> str | None:

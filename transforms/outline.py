@@ -6,12 +6,12 @@ import re
 
 from transforms.models import Section
 
-_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")),
-    (2, re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]")),
-    (3, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
-    (4, re.compile(r"^[(（]\d{1,2}[)）]")),
+# one pattern for the four numbering styles; the group that matched is the level
+_NUMBERED = re.compile(
+    r"(?P<l1>[一二三四五六七八九十]{1,3}[、.．])|(?P<l2>[(（][一二三四五六七八九十]{1,3}[)）])"
+    r"|(?P<l3>\d{1,2}(?:[、．]|\.(?!\d)))|(?P<l4>[(（]\d{1,2}[)）])"
 )
+_LEVEL_OF_GROUP = {"l1": 1, "l2": 2, "l3": 3, "l4": 4}
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _UNNUMBERED_MAX = 25
 
@@ -24,10 +24,8 @@ STRONG_PLAN = ("思路", "打算", "下步", "下一步", "下半年", "工作�
 
 
 def numbered_level(line: str) -> int | None:
-    for level, pattern in _LEVELS:
-        if pattern.match(line):
-            return level
-    return None
+    m = _NUMBERED.match(line)
+    return _LEVEL_OF_GROUP[m.lastgroup] if m and m.lastgroup else None
 
 
 def heading_level(line: str) -> int | None:
