@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,11 +46,24 @@ def build_corpus(folder: Path, pages: int, seed: int) -> Path:
     return gold
 
 
-def rate(func: Callable[[bytes], object], pages: list[bytes]) -> float:
-    started = time.perf_counter()
-    for page in pages:
-        func(page)
-    return len(pages) / (time.perf_counter() - started)
+REPEATS = 3
+
+
+def best_throughput(pages: Path, workloads: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Each workload REPEATS times, interleaved, each in a fresh process pinned to one core; the fastest run counts.
+
+    Interleaving spreads a slow spell of a shared machine over all tools; the best run is the least disturbed one
+    (noise only ever slows a run down).
+    """
+    best: dict[str, dict[str, float]] = {}
+    for _ in range(REPEATS):
+        for workload in workloads:
+            out = subprocess.run([sys.executable, "-m", "bench.throughput", workload, str(pages)], capture_output=True,
+                                 text=True, check=True, cwd=ROOT)
+            run = json.loads(out.stdout.strip().splitlines()[-1])
+            if workload not in best or run["seconds"] < best[workload]["seconds"]:
+                best[workload] = run
+    return best
 
 
 def score(gold: Path, pages: Path, out: Path) -> str:
@@ -102,10 +114,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
     from bench.snapshots import snapshot_history
-    from flows.process import process_pages
-    from transforms.clean import clean_page
-    from transforms.models import RawPage
-    from zwgk.settings import ARTICLE_BATCH
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-") as tmp:
@@ -116,25 +124,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {len(pages)} pages in {time.perf_counter() - started:.1f}s", flush=True)
         cmd = f"make bench PAGES={args.pages}"
 
-        ours = rate(lambda b: clean_page(b), pages)
-        import trafilatura
-
-        theirs = rate(lambda b: trafilatura.extract(b.decode("utf-8")), pages)
+        speed = best_throughput(folder / "corpus" / "pages", ("clean", "trafilatura", "process"))
+        ours = speed["clean"]["pages"] / speed["clean"]["seconds"]
+        theirs = speed["trafilatura"]["pages"] / speed["trafilatura"]["seconds"]
         rows.append(Row("clean, pages/s (zwgk, one core)", f"{ours:,.0f}", "", cmd))
-        rows.append(Row("clean, pages/s (trafilatura 2.3.1, same pages)", f"{theirs:,.0f}", "", cmd))
+        rows.append(Row("clean, pages/s (trafilatura 2.3.1, same pages, one core)", f"{theirs:,.0f}", "", cmd))
         rows.append(Row("clean speed-up over trafilatura", f"{ours / theirs:.1f}x", ">= 10x", cmd))
         print(f"clean: zwgk {ours:.0f}/s, trafilatura {theirs:.0f}/s", flush=True)
 
-        raw = [RawPage(url=f"http://bench/{i}", portal="bench", status=200, fetched_at="", content=page,
-                       content_type="text/html; charset=utf-8") for i, page in enumerate(pages)]
-        indicators = 0
-        started = time.perf_counter()
-        for i in range(0, len(raw), ARTICLE_BATCH):  # the crawl's fetch task does exactly this per batch
-            indicators += sum(p.indicators.height for p in process_pages(raw[i : i + ARTICLE_BATCH]) if p.indicators is not None)
-        seconds = time.perf_counter() - started
-        rows.append(Row("clean + extract + normalise, pages/s (one core)", f"{len(pages) / seconds:,.0f}", ">= 300", cmd))
-        rows.append(Row("indicators extracted per second", f"{indicators / seconds:,.0f}", "", cmd))
-        print(f"extract: {len(pages) / seconds:.0f} pages/s", flush=True)
+        process = speed["process"]
+        rows.append(Row("clean + extract + normalise, pages/s (one core)",
+                        f"{process['pages'] / process['seconds']:,.0f}", ">= 300", cmd))
+        rows.append(Row("indicators extracted per second", f"{process['indicators'] / process['seconds']:,.0f}", "",
+                        cmd))
+        print(f"extract: {process['pages'] / process['seconds']:.0f} pages/s", flush=True)
 
         rows.append(Row(f"extraction on synthetic gold ({len(pages)} pages)",
                         score(gold, folder / "corpus" / "pages", folder / "pred.jsonl"), "", cmd))
@@ -200,7 +203,10 @@ def document(table: str) -> str:
         "Pages are synthetic reports (mirror/synthetic.py, seed 7) rendered in the mirror's four portal layouts; "
         "their gold is written by the generator, not by the extractor. Crawls run against `python -m mirror` in its own "
         "process (two JCMS hosts, two columns each, dataproxy paging); crawl times exclude Prefect's API start-up. "
-        "Peak memory is the crawling process's maximum RSS (the Prefect API server runs in its own process).\n"
+        "Peak memory is the crawling process's maximum RSS (the Prefect API server runs in its own process). "
+        f"Throughputs (clean, trafilatura, clean + extract + normalise) are the best of {REPEATS} runs per tool, "
+        "interleaved, each in a fresh process pinned to one core with polars on one thread (bench/throughput.py); "
+        "a shared machine's slow spells only ever slow a run down.\n"
     )
 
 

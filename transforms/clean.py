@@ -7,13 +7,15 @@ line-level chrome filter for whatever is left.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from lxml import etree
 
 from transforms.decode import decode_bytes
 from transforms.html_lines import CONTENT_BEGIN, mark_content, normalise_space, page_lines, parse_html
 from transforms.metadata import (
+    CHROME_MAX_LEN,
     METADATA_DEFAULTS,
     breadcrumb_parts,
     derive_index_fields,
@@ -30,15 +32,22 @@ from transforms.outline import build_outline, document_role, numbered_level
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_NOISE = re.compile(r"[。；;]")
 _DEDUP_MIN = 15
-_TEMPLATE_ORDER = ("hanweb-zoom", "trs-editor", "ucap", "hanweb-bt-content", "article-content")
-# XPath is slow per element in libxml2 (~0.5 us per node and predicate), so each query runs only when its
-# needle is in the raw page, and queries go through the attribute axis, the cheapest walk.
-_CONTENT_QUERIES: tuple[tuple[tuple[str, ...], etree.XPath], ...] = (
-    (("zoom", "Zoom", "UCAP", "ucap", "Ucap", "cmsArticleContent"),
-     etree.XPath("//@id[.='zoom' or .='Zoom' or .='UCAP-CONTENT' or .='cmsArticleContent']/.. | //ucapcontent")),
-    (("TRS_Editor",), etree.XPath("//@class[contains(., 'TRS_Editor')]/..")),
-    (("bt_content",), etree.XPath("//@class[contains(., 'bt_content')]/..")),
-    (("article-",), etree.XPath("//@class[contains(., 'article-')]/..")),
+_LABEL_LINE_MAX = 300
+_CHROME_MAX = max(CHROME_MAX_LEN, 80)  # longer lines inside the body are paragraphs, whatever they say
+# XPath costs ~0.5 us per node and predicate in libxml2, so ids go through the parser's id index (id() is a
+# hash lookup), and class queries run only when their class name is in the raw page, over the attribute axis.
+_CONTENT_IDS = "id('zoom Zoom UCAP-CONTENT cmsArticleContent')"
+_BY_ID = etree.XPath(_CONTENT_IDS)
+_UCAP_TAGS = ("ucapcontent", "UCAPCONTENT")
+_BY_ID_OR_UCAP_TAG = etree.XPath(f"{_CONTENT_IDS} | //ucapcontent")  # a union keeps document order
+# Templates by rank; None: the candidates found by id (or ucapcontent tag).
+_TEMPLATES: tuple[tuple[str, tuple[str, ...], etree.XPath | None], ...] = (
+    ("hanweb-zoom", (), None),
+    ("trs-editor", ("TRS_Editor",), etree.XPath("//@class[contains(., 'TRS_Editor')]/..")),
+    ("ucap", (), None),
+    ("hanweb-bt-content", ("bt_content",), etree.XPath("//@class[contains(., 'bt_content')]/..")),
+    ("article-content", ("article-content", "article-body"),
+     etree.XPath("//@class[contains(., 'article-content') or contains(., 'article-body')]/..")),
 )
 
 
@@ -56,37 +65,82 @@ def _new_meta() -> dict[str, Any]:
     return dict(METADATA_DEFAULTS, column_path=[])
 
 
-def _label_pairs(line: str) -> list[tuple[str | None, str]] | None:
-    return parse_label_line(line) if len(line) < 300 else None
+_Check = TypeVar("_Check")
+# Headers, bylines, share bars and footers repeat on every page of a portal: each check runs once per distinct
+# short line. Plain dicts read inline (a lookup, no call) on the hot path; cleared when full.
+_SEEN_LINES_MAX = 16384
+_breadcrumb_of: dict[str, bool] = {}
+_labels_of: dict[str, tuple[tuple[str | None, str], ...] | None] = {}
+_chrome_of: dict[str, bool] = {}
+_title_like_of: dict[str, bool] = {}
+
+
+def _remember(results: dict[str, _Check], line: str, check: Callable[[str], _Check]) -> _Check:
+    result = check(line)
+    if len(line) < _LABEL_LINE_MAX:  # paragraphs are never kept
+        if len(results) >= _SEEN_LINES_MAX:
+            results.clear()
+        results[line] = result
+    return result
+
+
+def _label_tuple(line: str) -> tuple[tuple[str | None, str], ...] | None:
+    pairs = parse_label_line(line) if len(line) < _LABEL_LINE_MAX else None
+    return tuple(pairs) if pairs is not None else None
+
+
+def _labels(line: str) -> tuple[tuple[str | None, str], ...] | None:
+    return _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_tuple)
+
+
+def _is_chrome(line: str) -> bool:
+    chrome = _chrome_of.get(line)
+    return _remember(_chrome_of, line, is_chrome_line) if chrome is None else chrome
+
+
+def _is_breadcrumb(line: str) -> bool:
+    crumb = _breadcrumb_of.get(line)
+    return _remember(_breadcrumb_of, line, is_breadcrumb) if crumb is None else crumb
 
 
 def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False) -> list[str]:
     """Fill meta from header/footer lines, return the body lines in order with chrome removed.
 
-    `lines` are whitespace-normalised already (one regex over the whole page is far cheaper than one per line).
+    `lines` are whitespace-normalised already (str.split over each line is far cheaper than a regex).
     """
-    cleaned = [c for c in (line.strip("| ").strip() for line in lines) if c]
+    cleaned = [c for c in (line.strip("| ") for line in lines) if c]
     crumbs: list[str] = []
     body: list[str] = []
     seen: set[str] = set()
     for i, line in enumerate(cleaned):
-        if (header or not body) and is_breadcrumb(line):
-            crumbs.append(line)
-            continue
-        if not body or len(line) < 80:
-            pairs = _label_pairs(line)
-            if pairs is not None:
-                fill_fields(meta, pairs)
+        if not (body and not header and len(line) > _CHROME_MAX):  # longer body lines are paragraphs
+            if header or not body:
+                crumb = _breadcrumb_of.get(line)
+                if crumb is None:
+                    crumb = _remember(_breadcrumb_of, line, is_breadcrumb)
+                if crumb:
+                    crumbs.append(line)
+                    continue
+            if not body or len(line) < 80:
+                pairs = _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_tuple)
+                if pairs is not None:
+                    fill_fields(meta, pairs)
+                    continue
+            chrome = _chrome_of.get(line)
+            if chrome is None:
+                chrome = _remember(_chrome_of, line, is_chrome_line)
+            if chrome:
                 continue
-        if is_chrome_line(line):
-            continue
-        if not body and find_title and meta.get("title") is None and _title_like(line):
-            nxt = cleaned[i + 1] if i + 1 < len(cleaned) else ""
-            if not nxt or _label_pairs(nxt) is not None or is_chrome_line(nxt) or is_breadcrumb(nxt):
-                meta["title"] = line
+            if not body and find_title and meta.get("title") is None:
+                title_like = _title_like_of.get(line)
+                if title_like is None:
+                    title_like = _remember(_title_like_of, line, _title_like)
+                nxt = cleaned[i + 1] if i + 1 < len(cleaned) else ""
+                if title_like and (not nxt or _labels(nxt) is not None or _is_chrome(nxt) or _is_breadcrumb(nxt)):
+                    meta["title"] = line
+                    continue
+            if not body and meta.get("title") and line == meta["title"]:
                 continue
-        if not body and meta.get("title") and line == meta["title"]:
-            continue
         if "*" in line:  # masked figures can leave a residue of *. around the text
             line = strip_mask_residue(line).strip()
             if not line or is_chrome_line(line):
@@ -156,20 +210,21 @@ def _density_container(root: etree._Element) -> etree._Element | None:
 def _mark_content(root: etree._Element, text: str) -> str:
     """Find the article by template knowledge, then by density; mark it in the tree; return the path taken.
 
-    `text` is the page source: a template's query runs only when its name is in it.
+    `text` is the page source: a class query runs only when its class name is in it.
     """
     if CONTENT_BEGIN in text and _has_hanweb_marks(root):
         return "hanweb-markers"
-    found: dict[str, etree._Element] = {}
-    for needles, query in _CONTENT_QUERIES:
-        if any(needle in text for needle in needles):
-            for el in query(root):
-                method = _template_method(el)
-                if method:
-                    found.setdefault(method, el)
-    for method in _TEMPLATE_ORDER:
-        if method in found:
-            mark_content(found[method], found[method])
+    by_id = (_BY_ID_OR_UCAP_TAG if any(tag in text for tag in _UCAP_TAGS) else _BY_ID)(root)
+    for method, needles, query in _TEMPLATES:
+        if query is None:
+            candidates = by_id
+        elif any(needle in text for needle in needles):
+            candidates = query(root)
+        else:
+            continue
+        first = next((el for el in candidates if _template_method(el) == method), None)
+        if first is not None:
+            mark_content(first, first)
             return method
     container = _density_container(root)
     if container is not None:
@@ -236,9 +291,11 @@ def clean_html(text: str) -> Document:
     return _finish(meta, body, method)
 
 
+_HTML_START = re.compile(r"<(?:html|!doctype|body|div|p>)", re.IGNORECASE)  # "<" first: a fast literal scan
+
+
 def looks_like_html(text: str) -> bool:
-    head = text[:2000].lower()
-    return "<html" in head or "<!doctype" in head or "<body" in head or "<div" in head or "<p>" in head
+    return _HTML_START.search(text, 0, 2000) is not None
 
 
 def clean_page(data: bytes | str, content_type: str | None = None) -> Document:

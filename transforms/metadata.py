@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 # field -> labels as printed on portals; spaces between characters are tolerated (索 引 号)
@@ -178,17 +179,20 @@ def normalise_date(text: str | None, with_time: bool) -> str | None:
 
 
 _TRAILING_CHROME = re.compile(r"(?:\s+(?:打印|打印本页|分享|关闭|字体|【?大\s*中\s*小】?))+$")
+_TRAILING_CHROME_ENDS = ("打印", "打印本页", "分享", "关闭", "字体", "小", "小】")
 
 
-def fill_fields(meta: dict[str, Any], pairs: list[tuple[str | None, str]]) -> None:
+def fill_fields(meta: dict[str, Any], pairs: Sequence[tuple[str | None, str]]) -> None:
     """First value wins: the wide header table comes before any repeated copy."""
     for field, value in pairs:
-        if field is None:
+        if field is None or meta.get(field) is not None:
             continue
-        value = _TRAILING_CHROME.sub("", _WS.sub(" ", value).strip())
+        value = " ".join(value.split())
+        if value.endswith(_TRAILING_CHROME_ENDS):
+            value = _TRAILING_CHROME.sub("", value)
         if field in ("written_date", "published_at"):
             value = normalise_date(value, with_time=field == "published_at") or ""
-        if value and meta.get(field) is None:
+        if value:
             meta[field] = value
 
 
@@ -242,9 +246,12 @@ def breadcrumb_parts(lines: list[str]) -> list[str]:
     return parts
 
 
+CHROME_MAX_LEN = 120
+
+
 def is_chrome_line(line: str) -> bool:
     """Lines that are page furniture wherever they stand (short ones only: body text is never dropped)."""
-    if len(line) > 120:
+    if len(line) > CHROME_MAX_LEN:
         return False
     return bool(_CHROME_LINE.match(line) or _CHROME_ANYWHERE.search(line))
 

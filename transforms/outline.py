@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from transforms.models import Section
 
@@ -43,23 +44,29 @@ def heading_title(line: str) -> str:
     return (line[: m.start()] if m else line).strip()
 
 
+def _any_of(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """Search finds the leftmost cue: where the first cue of the group starts."""
+    return re.compile("|".join(map(re.escape, cues)))
+
+
+_CUES = {1: (_any_of(REVIEW_CUES), _any_of(PLAN_CUES)), 2: (_any_of(STRONG_REVIEW), _any_of(STRONG_PLAN))}
+_PROBLEM_CUES = _any_of(PROBLEM_CUES)
+_DEEP_PROBLEM_CUES = _any_of(("问题", "不足"))
+
+
+@lru_cache(maxsize=4096)  # headings repeat from report to report (一、2023年工作总结)
 def cue_role(title: str, level: int) -> str:
     """Role from the heading's own words; plan cues win in a mixed heading only when they come first."""
-    review: tuple[str, ...]
-    plan: tuple[str, ...]
-    if level == 1:
-        review, plan = REVIEW_CUES, PLAN_CUES
-    else:
-        review, plan = STRONG_REVIEW, STRONG_PLAN
-    if any(c in title for c in PROBLEM_CUES) and level == 1:
+    if level == 1 and _PROBLEM_CUES.search(title):
         return "problems"
-    pos_r = min((title.find(c) for c in review if c in title), default=-1)
-    pos_p = min((title.find(c) for c in plan if c in title), default=-1)
-    if pos_r >= 0 and (pos_p < 0 or pos_r < pos_p):
+    review, plan = _CUES[1 if level == 1 else 2]
+    first_review = review.search(title)
+    first_plan = plan.search(title)
+    if first_review and (not first_plan or first_review.start() < first_plan.start()):
         return "review"
-    if pos_p >= 0:
+    if first_plan:
         return "plan"
-    if level > 1 and any(c in title for c in ("问题", "不足")):
+    if level > 1 and _DEEP_PROBLEM_CUES.search(title):
         return "problems"
     return "other"
 
