@@ -20,6 +20,7 @@ from transforms.metadata import (
     breadcrumb_parts,
     derive_index_fields,
     fill_fields,
+    header_values,
     is_breadcrumb,
     is_chrome_line,
     normalise_date,
@@ -70,7 +71,8 @@ _Check = TypeVar("_Check")
 # short line. Plain dicts read inline (a lookup, no call) on the hot path; cleared when full.
 _SEEN_LINES_MAX = 16384
 _breadcrumb_of: dict[str, bool] = {}
-_labels_of: dict[str, tuple[tuple[str | None, str], ...] | None] = {}
+_labels_of: dict[str, tuple[tuple[str, str], ...] | None] = {}
+_column_path_of: dict[tuple[str, ...], list[str]] = {}
 _chrome_of: dict[str, bool] = {}
 _title_like_of: dict[str, bool] = {}
 
@@ -84,13 +86,14 @@ def _remember(results: dict[str, _Check], line: str, check: Callable[[str], _Che
     return result
 
 
-def _label_tuple(line: str) -> tuple[tuple[str | None, str], ...] | None:
+def _label_values(line: str) -> tuple[tuple[str, str], ...] | None:
+    """The header values of a label line (None: not a label line)."""
     pairs = parse_label_line(line) if len(line) < _LABEL_LINE_MAX else None
-    return tuple(pairs) if pairs is not None else None
+    return header_values(pairs) if pairs is not None else None
 
 
-def _labels(line: str) -> tuple[tuple[str | None, str], ...] | None:
-    return _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_tuple)
+def _labels(line: str) -> tuple[tuple[str, str], ...] | None:
+    return _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_values)
 
 
 def _is_chrome(line: str) -> bool:
@@ -106,13 +109,12 @@ def _is_breadcrumb(line: str) -> bool:
 def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False) -> list[str]:
     """Fill meta from header/footer lines, return the body lines in order with chrome removed.
 
-    `lines` are whitespace-normalised already (str.split over each line is far cheaper than a regex).
+    `lines` are whitespace-normalised, not empty, and stripped of cell bars at their ends (page_lines' lines).
     """
-    cleaned = [c for c in (line.strip("| ") for line in lines) if c]
     crumbs: list[str] = []
     body: list[str] = []
     seen: set[str] = set()
-    for i, line in enumerate(cleaned):
+    for i, line in enumerate(lines):
         if not (body and not header and len(line) > _CHROME_MAX):  # longer body lines are paragraphs
             if header or not body:
                 crumb = _breadcrumb_of.get(line)
@@ -122,7 +124,7 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
                     crumbs.append(line)
                     continue
             if not body or len(line) < 80:
-                pairs = _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_tuple)
+                pairs = _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_values)
                 if pairs is not None:
                     fill_fields(meta, pairs)
                     continue
@@ -135,7 +137,7 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
                 title_like = _title_like_of.get(line)
                 if title_like is None:
                     title_like = _remember(_title_like_of, line, _title_like)
-                nxt = cleaned[i + 1] if i + 1 < len(cleaned) else ""
+                nxt = lines[i + 1] if i + 1 < len(lines) else ""
                 if title_like and (not nxt or _labels(nxt) is not None or _is_chrome(nxt) or _is_breadcrumb(nxt)):
                     meta["title"] = line
                     continue
@@ -151,7 +153,12 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
             seen.add(line)
         body.append(line)
     if crumbs and not meta.get("column_path"):
-        meta["column_path"] = breadcrumb_parts(crumbs)
+        key = tuple(crumbs)
+        if key not in _column_path_of:
+            if len(_column_path_of) >= _SEEN_LINES_MAX:
+                _column_path_of.clear()
+            _column_path_of[key] = breadcrumb_parts(key)
+        meta["column_path"] = list(_column_path_of[key])
     return body
 
 
@@ -163,7 +170,8 @@ def _finish(meta: dict[str, Any], body_lines: list[str], method: str) -> Documen
 
 def clean_text(text: str) -> Document:
     meta = _new_meta()
-    body = _read_lines([normalise_space(line) for line in text.splitlines()], meta, find_title=True)
+    lines = [line for raw in text.splitlines() if (line := normalise_space(raw).strip("| "))]
+    body = _read_lines(lines, meta, find_title=True)
     return _finish(meta, body, "text")
 
 

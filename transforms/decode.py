@@ -45,9 +45,9 @@ def _charset_window(head: bytes) -> bytes:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    sample = data[:4000]
-    if len(sample) < 4 or b"\x00" not in sample:
+    if len(data) < 4 or data.find(b"\x00", 0, 4000) < 0:
         return None
+    sample = data[:4000]
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = len(sample) / 2

@@ -113,19 +113,16 @@ def _split(text: str) -> list[str]:
     for char in _ZERO_WIDTH:
         if char in text:
             text = text.replace(char, " ")
-    lines = []
-    for part in text.split(_BREAK):
-        if part and not part.isspace():
-            line = " ".join(part.split())
-            if line.strip("| "):
-                lines.append(line)
-    return lines
+    spaced = [" ".join(part.split()) for part in text.split(_BREAK) if part and not part.isspace()]
+    return [line for part in spaced if (line := part.strip("| "))]
 
 
 def page_lines(
     root: etree._Element, source: str
 ) -> tuple[list[str], list[str], list[str]] | tuple[list[str], None, None]:
     """(header, content, footer) lines when the content is marked, else (all lines, None, None).
+
+    Lines are whitespace-normalised, never empty, and table cell bars (`|`) at their ends are stripped.
 
     Content runs from the first begin mark to the first end mark after it (or the end of the page).
     Hidden elements are renamed so the stylesheet drops them: call this last on a tree. `source` is the page

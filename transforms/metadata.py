@@ -182,10 +182,12 @@ _TRAILING_CHROME = re.compile(r"(?:\s+(?:打印|打印本页|分享|关闭|字�
 _TRAILING_CHROME_ENDS = ("打印", "打印本页", "分享", "关闭", "字体", "小", "小】")
 
 
-def fill_fields(meta: dict[str, Any], pairs: Sequence[tuple[str | None, str]]) -> None:
-    """First value wins: the wide header table comes before any repeated copy."""
+def header_values(pairs: Sequence[tuple[str | None, str]]) -> tuple[tuple[str, str], ...]:
+    """(field, value) pairs as stored: chrome labels and empty values dropped, spaces, dates and trailing
+    print/share/font links normalised. Pure per line, so it is done once per distinct header line."""
+    values: list[tuple[str, str]] = []
     for field, value in pairs:
-        if field is None or meta.get(field) is not None:
+        if field is None:
             continue
         value = " ".join(value.split())
         if value.endswith(_TRAILING_CHROME_ENDS):
@@ -193,6 +195,14 @@ def fill_fields(meta: dict[str, Any], pairs: Sequence[tuple[str | None, str]]) -
         if field in ("written_date", "published_at"):
             value = normalise_date(value, with_time=field == "published_at") or ""
         if value:
+            values.append((field, value))
+    return tuple(values)
+
+
+def fill_fields(meta: dict[str, Any], values: Sequence[tuple[str, str]]) -> None:
+    """First value wins: the wide header table comes before any repeated copy."""
+    for field, value in values:
+        if meta.get(field) is None:
             meta[field] = value
 
 
@@ -235,7 +245,7 @@ def is_breadcrumb(line: str) -> bool:
     return bool(_BREADCRUMB.match(line)) and len(line) < 200 and "。" not in line
 
 
-def breadcrumb_parts(lines: list[str]) -> list[str]:
+def breadcrumb_parts(lines: Sequence[str]) -> list[str]:
     parts: list[str] = []
     for line in lines:
         line = re.sub(r"^(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]", "", line)
