@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from lxml import etree
@@ -36,20 +37,30 @@ _DEDUP_MIN = 15
 _LABEL_LINE_MAX = 300
 _CHROME_MAX = max(CHROME_MAX_LEN, 80)  # longer lines inside the body are paragraphs, whatever they say
 # XPath costs ~0.5 us per node and predicate in libxml2, so ids go through the parser's id index (id() is a
-# hash lookup), and class queries run only when their class name is in the raw page, over the attribute axis.
+# hash lookup), and one pass over the class attributes finds the title and the content templates at once,
+# asking only for the class names that are in the raw page.
 _CONTENT_IDS = "id('zoom Zoom UCAP-CONTENT cmsArticleContent')"
 _BY_ID = etree.XPath(_CONTENT_IDS)
 _UCAP_TAGS = ("ucapcontent", "UCAPCONTENT")
 _BY_ID_OR_UCAP_TAG = etree.XPath(f"{_CONTENT_IDS} | //ucapcontent")  # a union keeps document order
-# Templates by rank; None: the candidates found by id (or ucapcontent tag).
-_TEMPLATES: tuple[tuple[str, tuple[str, ...], etree.XPath | None], ...] = (
-    ("hanweb-zoom", (), None),
-    ("trs-editor", ("TRS_Editor",), etree.XPath("//@class[contains(., 'TRS_Editor')]/..")),
-    ("ucap", (), None),
-    ("hanweb-bt-content", ("bt_content",), etree.XPath("//@class[contains(., 'bt_content')]/..")),
-    ("article-content", ("article-content", "article-body"),
-     etree.XPath("//@class[contains(., 'article-content') or contains(., 'article-body')]/..")),
+_TEMPLATE_CLASSES = ("TRS_Editor", "bt_content", "article-content", "article-body")
+# Templates by rank, and whether their elements are found by id (or ucapcontent tag) or by class.
+_TEMPLATES: tuple[tuple[str, bool], ...] = (
+    ("hanweb-zoom", True), ("trs-editor", False), ("ucap", True), ("hanweb-bt-content", False),
+    ("article-content", False),
 )
+
+
+@lru_cache(maxsize=32)
+def _classed_query(class_names: tuple[str, ...]) -> etree.XPath:
+    terms = " or ".join(f"contains(., '{name}')" for name in class_names)
+    return etree.XPath(f"//h1 | //@class[{terms}]/..")
+
+
+def _classed_elements(root: etree._Element, text: str) -> list[etree._Element]:
+    """<h1>s and elements whose class names a title or a content template, in document order."""
+    names = ("title", *(name for name in _TEMPLATE_CLASSES if name in text))
+    return list(_classed_query(names)(root))
 
 
 def _title_like(line: str) -> bool:
@@ -70,9 +81,11 @@ _Check = TypeVar("_Check")
 # Headers, bylines, share bars and footers repeat on every page of a portal: each check runs once per distinct
 # short line. Plain dicts read inline (a lookup, no call) on the hot path; cleared when full.
 _SEEN_LINES_MAX = 16384
+_FOOTERS_MAX = 256  # footers can be long (related-article lists): keep few
 _breadcrumb_of: dict[str, bool] = {}
 _labels_of: dict[str, tuple[tuple[str, str], ...] | None] = {}
 _column_path_of: dict[tuple[str, ...], list[str]] = {}
+_footer_values_of: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
 _chrome_of: dict[str, bool] = {}
 _title_like_of: dict[str, bool] = {}
 
@@ -215,22 +228,16 @@ def _density_container(root: etree._Element) -> etree._Element | None:
     return best if score >= 50 else None
 
 
-def _mark_content(root: etree._Element, text: str) -> str:
+def _mark_content(root: etree._Element, text: str, classed: list[etree._Element]) -> str:
     """Find the article by template knowledge, then by density; mark it in the tree; return the path taken.
 
-    `text` is the page source: a class query runs only when its class name is in it.
+    `text` is the page source, `classed` the page's _classed_elements.
     """
     if CONTENT_BEGIN in text and _has_hanweb_marks(root):
         return "hanweb-markers"
     by_id = (_BY_ID_OR_UCAP_TAG if any(tag in text for tag in _UCAP_TAGS) else _BY_ID)(root)
-    for method, needles, query in _TEMPLATES:
-        if query is None:
-            candidates = by_id
-        elif any(needle in text for needle in needles):
-            candidates = query(root)
-        else:
-            continue
-        first = next((el for el in candidates if _template_method(el) == method), None)
+    for method, found_by_id in _TEMPLATES:
+        first = next((el for el in (by_id if found_by_id else classed) if _template_method(el) == method), None)
         if first is not None:
             mark_content(first, first)
             return method
@@ -251,7 +258,6 @@ def _meta_tags(root: etree._Element, meta: dict[str, Any]) -> None:
             meta[field] = normalise_date(content, True) if field == "published_at" else content
 
 
-_TITLE_CANDIDATES = etree.XPath("//h1 | //@class[contains(., 'title')]/..")
 _TITLE_SPLIT = re.compile(r"\s*[_|\-—]\s*")
 
 
@@ -262,9 +268,9 @@ def _is_title_element(el: etree._Element) -> bool:
     return _has_class(el, "title") or "article-title" in cls or "detail-article-title" in cls
 
 
-def _markup_title(root: etree._Element) -> str | None:
+def _markup_title(root: etree._Element, classed: list[etree._Element]) -> str | None:
     """The heading the template marks as the title; the <title> element as a last resort."""
-    for el in _TITLE_CANDIDATES(root):
+    for el in classed:
         if _is_title_element(el):
             text = normalise_space("".join(el.itertext()))
             if 4 <= len(text) <= 120 and _CJK.search(text):
@@ -277,23 +283,37 @@ def _markup_title(root: etree._Element) -> str | None:
     return None
 
 
+def _footer_values(footer: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    """Metadata a footer carries (never body, title or column path); a portal prints the same footer on every
+    page, so each distinct footer is read once."""
+    values = _footer_values_of.get(footer)
+    if values is None:
+        footer_meta = _new_meta()
+        _read_lines(list(footer), footer_meta, find_title=False)
+        values = tuple((key, value) for key, value in footer_meta.items()
+                       if key not in ("title", "column_path") and value is not None)
+        if len(_footer_values_of) >= _FOOTERS_MAX:
+            _footer_values_of.clear()
+        _footer_values_of[footer] = values
+    return values
+
+
 def clean_html(text: str) -> Document:
     root = parse_html(text)
     meta = _new_meta()
     _meta_tags(root, meta)
+    classed = _classed_elements(root, text)
     if meta.get("title") is None:
-        meta["title"] = _markup_title(root)
-    method = _mark_content(root, text)
+        meta["title"] = _markup_title(root, classed)
+    method = _mark_content(root, text, classed)
     header, content, footer = page_lines(root, text)
     if content is None or footer is None:
         body = _read_lines(header, meta, find_title=True)
         return _finish(meta, body, method)
     # header = page lines before the content, footer = after; both carry metadata, never body
     _read_lines(header, meta, find_title=True, header=True)
-    footer_meta = _new_meta()
-    _read_lines(footer, footer_meta, find_title=False)
-    for key, value in footer_meta.items():
-        if key not in ("title", "column_path") and meta.get(key) is None and value is not None:
+    for key, value in _footer_values(tuple(footer)):
+        if meta.get(key) is None:
             meta[key] = value
     body = _read_lines(content, meta, find_title=False)
     return _finish(meta, body, method)
