@@ -93,6 +93,49 @@ def test_real_pages(name: str) -> None:
     assert "扫一扫" not in doc.body
 
 
+def _page(body: str) -> bytes:
+    return f"<html><head><title>标题测试页面</title></head><body>{body}</body></html>".encode()
+
+
+PARAGRAPH = "全年完成规上工业总产值773.76亿元，同比增长4.2%，完成年度目标的101.5%。"
+
+
+@pytest.mark.parametrize(("body", "method", "kept"), [
+    # template rank: #zoom > .TRS_Editor > UCAP > .bt_content > .article-content, whatever the document order
+    (f"<div class='TRS_Editor'><p>甲{PARAGRAPH}</p></div><div id='zoom'><p>乙{PARAGRAPH}</p></div>", "hanweb-zoom", "乙"),
+    (f"<div class='article-content'><p>甲{PARAGRAPH}</p></div><div class='x TRS_Editor'><p>乙{PARAGRAPH}</p></div>",
+     "trs-editor", "乙"),
+    (f"<div class='bt_content'><p>甲{PARAGRAPH}</p></div><div id='UCAP-CONTENT'><p>乙{PARAGRAPH}</p></div>", "ucap", "乙"),
+    # two UCAP candidates: the first in the document wins, tag or id
+    (f"<ucapcontent><p>甲{PARAGRAPH}</p></ucapcontent><div id='cmsArticleContent'><p>乙{PARAGRAPH}</p></div>", "ucap",
+     "甲"),
+    (f"<div class='article-body'><p>甲{PARAGRAPH}</p></div><td class='bt_content'><p>乙{PARAGRAPH}</p></td>",
+     "hanweb-bt-content", "乙"),
+    (f"<div class='nav'><p>导航</p></div><div class='article-body main'><p>乙{PARAGRAPH}</p></div>", "article-content", "乙"),
+    # a class that only contains a template's name is not that template
+    (f"<div class='article-contents'><p>乙{PARAGRAPH}</p><p>{PARAGRAPH * 2}</p></div>", "density", "乙"),
+    (f"<div><span>乙{PARAGRAPH}</span></div>", "lines", "乙"),
+    (f"<div id='zoom'><!--ZJEG_RSS.content.begin--><p>乙{PARAGRAPH}</p><!--ZJEG_RSS.content.end--></div>"
+     f"<div class='TRS_Editor'><p>甲{PARAGRAPH}</p></div>", "hanweb-markers", "乙"),
+])
+def test_content_is_found_by_template_rank(body: str, method: str, kept: str) -> None:
+    doc = clean_page(_page(body))
+    assert doc.method == method
+    assert kept + PARAGRAPH in doc.body
+    if method != "lines":
+        assert ({"甲", "乙"} - {kept}).pop() + PARAGRAPH not in doc.body
+
+
+def test_hidden_elements_never_reach_the_body() -> None:
+    doc = clean_page(_page(
+        f"<div id='zoom'><p>{PARAGRAPH}</p><p style='display: none'>隐藏一</p><p STYLE='DISPLAY:NONE'>隐藏二</p>"
+        "<div style='visibility : Hidden'><p>隐藏三</p></div><p hidden>隐藏四</p>"
+        "<span style='color:red'>可见样式</span>尾巴<div style='color:red'><p>块一</p><p style='display:none'>隐藏五</p>"
+        "<script>bad()</script></div><table><tr><td style='font-weight:bold'>格一</td><td>格二</td></tr></table></div>"
+    ))
+    assert doc.body.split("\n") == [PARAGRAPH, "可见样式尾巴", "块一", "格一 | 格二"]
+
+
 def test_gbk_page_decodes() -> None:
     html = "<html><head><meta charset='gb2312'></head><body><div id='zoom'><p>全年完成规上工业总产值773.76亿元。</p></div></body></html>"
     doc = clean_page(html.encode("gb18030"))
