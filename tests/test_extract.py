@@ -90,6 +90,17 @@ def test_size_brackets_are_part_of_names() -> None:
     assert rows[0]["target_pct"] == 220.0
 
 
+def test_noun_after_a_counted_figure_names_it() -> None:
+    rows = one("高质量完成首批375座坟墓迁移安置;依托千亩方范围内1500亩高标准农田的有力建设;全年党纪立案审查16起处理16人次。")
+    names = {(r["value"], r["unit"]): r["name"] for r in rows}
+    assert names[(375.0, "count")].endswith("坟墓迁移安置")
+    assert names[(1500.0, "mu")] == "高标准农田"
+    cases, people = [r["name"] for r in rows if r["value"] == 16.0]
+    assert "党纪立案审查" in cases and people == "处理"  # 处理 runs into the next figure: its verb, not this noun
+    money = one("完成固定资产投资12.5亿元建设新厂房。")
+    assert money[0]["name"] == "固定资产投资"  # money is not counted out: the words after it are not its name
+
+
 def test_enumeration_and_chinese_numerals() -> None:
     rows = one("完成下升上11家,小升规28家,企改股7家,南三路等五条道路基本完工。")
     assert [(r["name"], r["value"]) for r in rows][:3] == [("下升上", 11.0), ("小升规", 28.0), ("企改股", 7.0)]

@@ -44,6 +44,8 @@ _AFTER_STOP = re.compile(
     r"累计|提升|提高|建成|开工|投入|落地|落户|以上|创建|上市|入选|参与|参加|实施|覆盖|通过)"
 )
 _AFTER_CUT = re.compile(r"(?:的|等|和|及|与|以|已|全面|实现|完成|落户|开工|建成|纳入|为|在|顺利|成功|入选|参加|项目的).*$")
+# units of things that are counted or measured out: the noun written right after such a figure is what it counts
+_CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
 _ESTIMATE_CUE = re.compile(r"预计|预估|预测")
 _TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资|(?:任务)?的\s*[\d.]+\s*%)|力争|确保|争取|预期|目标(?:是|为|[:：])|拟|力求")
 _ACTUAL_RESET = re.compile(r"上半年完成|已完成|实际完成|截至目前|已累计|1-\d{1,2}月")
@@ -207,6 +209,11 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
         return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
     if after and (not before or len(before) <= 4):
         return clean_name(before + after) or after
+    # 立案审查16起处理16人次: words that run straight into the next figure are its verb, not this figure's noun
+    runs_into_next = (m is not None and not _AFTER_CUT.search(m.group(0))
+                      and text[q.end + m.end() : q.end + m.end() + 1].isdigit())
+    if len(after) >= 2 and q.unit in _CLASSIFIED_UNITS and not runs_into_next:
+        return clean_name(after) or before  # 首批375座坟墓迁移安置: the noun after a counted figure is the thing
     return before or after
 
 
