@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import sqlite3
 import uuid
 import zlib
-from collections.abc import Iterable
-from contextlib import closing, suppress
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,9 +24,13 @@ from transforms import PARSER_VERSION
 from transforms.models import METADATA_FIELDS, Document, RawPage
 from zwgk.settings import SQL_DIR
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: loads commit in parts, views show committed snapshots only (2 -> 3 re-creates views)
 CATALOG = "zwgk"
 LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Parquet files
+# A crawl load commits every LOAD_COMMIT_PAGES pages: a transaction keeps its inserted rows in memory until it
+# commits, so one transaction for a 10,000-page first crawl grew to 750 MB. The parts stay invisible (the views
+# show committed snapshots only) until the last transaction marks the snapshot committed.
+LOAD_COMMIT_PAGES = 1000
 COMPACT_EVERY = 10  # snapshots between merges of small Parquet files
 
 
@@ -91,11 +96,18 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         row = con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone()
         if row and row[0] == SCHEMA_VERSION:
             return
+        if row and row[0] == "2":  # same tables; the views learnt to hide snapshots still loading
+            _create(con, ("views", "macros"))
+            return
         if row:
             raise WarehouseError(f"warehouse schema {row[0]} was written by an older zwgk (this one writes "
                                  f"{SCHEMA_VERSION}); crawl into a new --warehouse folder")
+    _create(con, ("schema", "views", "macros"))
+
+
+def _create(con: duckdb.DuckDBPyConnection, folders: tuple[str, ...]) -> None:
     con.execute("BEGIN")
-    for folder in ("schema", "views", "macros"):
+    for folder in folders:
         for path in sql_files(folder):
             con.execute(path.read_text(encoding="utf-8"))
     con.execute(f"CALL {CATALOG}.set_option('parquet_compression', 'zstd')")
@@ -177,30 +189,70 @@ def _counter(result: LoadResult, portal: str, key: str, n: int = 1) -> None:
 
 
 def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
-    """One snapshot, in one transaction: versions, raw pages, fetch outcomes, indicators, checks.
+    """One snapshot: versions, raw pages, fetch outcomes, indicators, checks; visible whole or not at all.
 
-    The DuckLake commit carries the crawl snapshot id in its message, which maps each crawl
-    snapshot to the lake version that holds it (`snapshot_versions`, `AT (VERSION => v)`).
+    A crawl load commits in parts (every LOAD_COMMIT_PAGES pages) under a snapshot marked `loading`, which every
+    view hides; the last transaction closes replaced versions, marks the snapshot committed, runs the checks and
+    commits. A load that dies leaves only invisible parts, which the next load discards first. Loads of one
+    warehouse take a file lock, so a `loading` snapshot found under the lock is always a dead one. The DuckLake
+    commit of the last part carries the crawl snapshot id in its message, which maps each crawl snapshot to the
+    lake version that holds it (`snapshot_versions`, `AT (VERSION => v)`).
     """
-    con.execute("BEGIN")
-    try:
-        done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ?", [batch.run_id]).fetchone()
-        if done:
-            con.execute("ROLLBACK")
-            return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
-        result = _load(con, batch)
-        _run_checks(con)
-        con.execute(f"CALL {CATALOG}.set_commit_message('zwgk', ?, extra_info => ?)",
-                    [f"{batch.kind} snapshot {result.snapshot_id}", json.dumps({"snapshot_id": result.snapshot_id})])
-        con.execute("COMMIT")
-    except BaseException:
-        with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
-            con.execute("ROLLBACK")
-        raise
+    with _load_lock(con):
+        con.execute("BEGIN")
+        try:
+            done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ? AND status = 'committed'",
+                               [batch.run_id]).fetchone()
+            if done:
+                con.execute("ROLLBACK")
+                return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
+            _discard_unfinished(con)
+            snapshot_id = int(con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0])  # type: ignore[index]
+            con.execute("INSERT INTO snapshots (snapshot_id, kind, started_at, status, portals, parser_version, run_id) "
+                        "VALUES (?, ?, ?, 'loading', ?, ?, ?)",
+                        [snapshot_id, batch.kind, batch.started_at, ",".join(batch.portals), PARSER_VERSION,
+                         batch.run_id])
+            con.execute("COMMIT")
+            con.execute("BEGIN")
+            result = _load(con, batch, snapshot_id)
+            _run_checks(con)
+            con.execute(f"CALL {CATALOG}.set_commit_message('zwgk', ?, extra_info => ?)",
+                        [f"{batch.kind} snapshot {snapshot_id}", json.dumps({"snapshot_id": snapshot_id})])
+            con.execute("COMMIT")
+        except BaseException:
+            with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+                con.execute("ROLLBACK")
+            raise
     flush_inlined(con)
     if result.snapshot_id % COMPACT_EVERY == 0:
         compact(con)
     return result
+
+
+@contextmanager
+def _load_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One load at a time per warehouse, across processes; the kernel releases it when a loader dies."""
+    data_path = con.execute("SELECT value FROM ducklake_options(?) WHERE option_name = 'data_path'",
+                            [CATALOG]).fetchone()
+    folder = Path(str(data_path[0])).parent if data_path else Path(".")
+    with open(folder / ".load.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _discard_unfinished(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows of loads that died before their last commit: invisible already, removed so their ids can be reused."""
+    dead = [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots WHERE status = 'loading'").fetchall()]
+    if not dead:
+        return
+    con.execute("DELETE FROM indicator_rows WHERE (doc_id, version) IN "
+                "(SELECT doc_id, version FROM version_rows WHERE list_contains(?, valid_from))", [dead])
+    for table, column in (("version_rows", "valid_from"), ("version_ends", "valid_to"), ("fetches", "snapshot_id"),
+                          ("raw_pages", "first_snapshot"), ("snapshots", "snapshot_id")):
+        con.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [dead])
 
 
 def compact(con: duckdb.DuckDBPyConnection) -> None:
@@ -269,8 +321,10 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         con.unregister(name)
 
 
-def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
-    snapshot_id = int(con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0])  # type: ignore[index]
+def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -> LoadResult:
+    """Writes the snapshot's rows, committing a part every LOAD_COMMIT_PAGES pages (crawls only: a reprocess
+    adds indicator rows to versions that are already visible, so it stays one transaction), and leaves the last
+    transaction open with the snapshot marked committed."""
     result = LoadResult(snapshot_id=snapshot_id)
     current = {
         row[0]: (row[1], row[2])
@@ -284,7 +338,12 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     parsed_now = {(r[0], r[1]) for r in con.execute(
         "SELECT DISTINCT doc_id, version FROM indicator_rows WHERE parser_version = ?", [PARSER_VERSION]).fetchall()
     } if reparse else set()
-    for item in batch.pages:
+    for seen, item in enumerate(batch.pages, 1):
+        if not reparse and seen % LOAD_COMMIT_PAGES == 0:
+            for table in (fetches, raws, versions, indicators):
+                table.flush()
+            con.execute("COMMIT")
+            con.execute("BEGIN")
         page = item.page
         if not reparse:
             fetches.add({
@@ -351,11 +410,12 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
         rows.flush()
     indicators.flush()
     con.execute(
-        "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,
-         result.pages_fetched, result.pages_unchanged, result.pages_failed, result.docs_new, result.docs_changed,
-         result.docs_unchanged, result.docs_gone, result.indicators, PARSER_VERSION, "; ".join(batch.notes) or None,
-         batch.run_id],
+        "UPDATE snapshots SET status = 'committed', finished_at = ?, pages_listed = ?, pages_fetched = ?, "
+        "pages_unchanged = ?, pages_failed = ?, docs_new = ?, docs_changed = ?, docs_unchanged = ?, docs_gone = ?, "
+        "indicators = ?, notes = ? WHERE snapshot_id = ?",
+        [datetime.now(UTC), batch.pages_listed, result.pages_fetched, result.pages_unchanged, result.pages_failed,
+         result.docs_new, result.docs_changed, result.docs_unchanged, result.docs_gone, result.indicators,
+         "; ".join(batch.notes) or None, snapshot_id],
     )
     return result
 

@@ -109,8 +109,66 @@ def test_loading_the_same_crawl_twice_adds_nothing(tmp_path: Path) -> None:
 
 
 def _counts_open(con) -> tuple[int, ...]:
-    return con.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM document_versions),"
+    """What a user sees: committed snapshots, versions, indicators and failed fetches through the views."""
+    return con.execute("SELECT (SELECT count(*) FROM snapshots WHERE status = 'committed'),"
+                       " (SELECT count(*) FROM document_versions), (SELECT count(*) FROM indicators_as_of(1000000)),"
+                       " (SELECT count(*) FROM fetch_failures)").fetchone()
+
+
+def _stored_rows(con) -> tuple[int, ...]:
+    """Every row of the tables the views read, whatever their snapshot's status."""
+    return con.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM version_rows),"
                        " (SELECT count(*) FROM indicator_rows), (SELECT count(*) FROM fetches)").fetchone()
+
+
+class _Dies(Exception):
+    pass
+
+
+def _dying(pages, after: int):
+    """A crawl whose pages stop coming: the loader dies with it after `after` pages."""
+    for n, item in enumerate(pages):
+        if n == after:
+            raise _Dies
+        yield item
+
+
+def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
+    con = connect(tmp_path)
+    load(con, _batch([report(9, i).html().encode() for i in range(3)]))
+    con.execute("UPDATE zwgk_meta SET value = '2' WHERE key = 'schema_version'")
+    con.execute("CREATE OR REPLACE VIEW document_versions AS SELECT * FROM version_rows")  # the views of schema 2
+    con.close()
+    con = connect(tmp_path)
+    assert con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert "valid_to" in [c[0] for c in con.execute("DESCRIBE document_versions").fetchall()]
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+    con.close()
+
+
+def test_a_load_commits_in_parts_that_stay_invisible_until_the_last(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flows.warehouse, "LOAD_COMMIT_PAGES", 3)
+    con = connect(tmp_path)
+    load(con, _batch([report(9, i).html().encode() for i in range(4)]))
+    seen, stored = _counts_open(con), _stored_rows(con)
+    dying = _batch([report(9, i).html().encode() for i in range(4, 14)])
+    dying.pages = _dying(dying.pages, after=8)  # two parts committed, the third rolled back
+    with pytest.raises(_Dies):
+        load(con, dying)
+    assert _counts_open(con) == seen  # the committed parts are not visible
+    assert _stored_rows(con)[1] > stored[1]  # but they are stored, under a snapshot still `loading`
+    assert con.execute("SELECT status FROM snapshots WHERE snapshot_id = 2").fetchone() == ("loading",)
+    for path in sorted((flows.warehouse.SQL_DIR / "checks").glob("*.sql")):
+        assert con.execute(path.read_text(encoding="utf-8")).fetchall() == [], path.name
+    # the next load discards the dead parts and takes their snapshot id
+    result = load(con, _batch([report(9, i).html().encode() for i in range(14)]))
+    assert result.snapshot_id == 2 and result.docs_new == 10 and result.docs_unchanged == 4
+    assert con.execute("SELECT count(*) FROM snapshots WHERE status <> 'committed'").fetchone() == (0,)
+    assert _stored_rows(con)[:2] == (2, 14)
+    assert con.execute("SELECT count(DISTINCT doc_id) FROM indicator_rows").fetchone() == \
+        con.execute("SELECT count(DISTINCT doc_id) FROM indicators").fetchone()
+    con.close()
 
 
 def test_reprocess_reversions_only_changed_output(prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,8 +213,10 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from tests.test_warehouse import _batch
 from mirror.synthetic import report
+import flows.warehouse
 from flows.warehouse import connect, load
 batch = _batch([report(6, i).html().encode() for i in range(int(sys.argv[2]))])
+flows.warehouse.LOAD_COMMIT_PAGES = 10  # 50 pages in five parts: kills land between part commits too
 con = connect(Path(sys.argv[1]))
 print("loading", flush=True)
 load(con, batch)
@@ -208,8 +268,10 @@ def test_sigkill_at_any_point_of_a_load_leaves_the_previous_snapshot_intact(tmp_
         # the next run succeeds
         con = connect(wh)
         result = load(con, _batch([report(6, i).html().encode() for i in range(10)]))
-        con.close()
         assert result.snapshot_id == counts[0] + 1
+        assert con.execute("SELECT count(*) FROM snapshots WHERE status <> 'committed'").fetchone() == (0,)
+        assert _stored_rows(con)[0] == counts[0] + 1  # a dead load's parts are gone, its snapshot id reused
+        con.close()
     assert killed >= 20  # killed mid-load at 20+ points (a later kill may find the load already committed)
 
 

@@ -1,10 +1,10 @@
--- One row per crawl or reprocess run: every run is one snapshot, committed whole or not at all.
+-- One row per crawl or reprocess run: every run is one snapshot, visible whole (committed) or not at all.
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot_id BIGINT,
     kind VARCHAR,              -- crawl | reprocess
     started_at TIMESTAMP,
     finished_at TIMESTAMP,
-    status VARCHAR,            -- committed
+    status VARCHAR,            -- loading (parts committed, invisible) | committed
     portals VARCHAR,
     pages_listed INTEGER,
     pages_fetched INTEGER,
