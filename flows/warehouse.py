@@ -24,12 +24,12 @@ from transforms import PARSER_VERSION
 from transforms.models import METADATA_FIELDS, Document, RawPage
 from zwgk.settings import SQL_DIR
 
-SCHEMA_VERSION = "3"  # 3: loads commit in parts, views show committed snapshots only (2 -> 3 re-creates views)
+SCHEMA_VERSION = "3"  # 3: loads commit in parts (load_starts), views show snapshots only once written
 CATALOG = "zwgk"
 LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Parquet files
 # A crawl load commits every LOAD_COMMIT_PAGES pages: a transaction keeps its inserted rows in memory until it
 # commits, so one transaction for a 10,000-page first crawl grew to 750 MB. The parts stay invisible (the views
-# show committed snapshots only) until the last transaction marks the snapshot committed.
+# show only snapshots in `snapshots`) until the last transaction writes the snapshot row.
 LOAD_COMMIT_PAGES = 1000
 COMPACT_EVERY = 10  # snapshots between merges of small Parquet files
 
@@ -96,8 +96,8 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         row = con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone()
         if row and row[0] == SCHEMA_VERSION:
             return
-        if row and row[0] == "2":  # same tables; the views learnt to hide snapshots still loading
-            _create(con, ("views", "macros"))
+        if row and row[0] == "2":  # one more table; the views learnt to hide loads still in progress
+            _create(con, ("schema", "views", "macros"))
             return
         if row:
             raise WarehouseError(f"warehouse schema {row[0]} was written by an older zwgk (this one writes "
@@ -191,29 +191,25 @@ def _counter(result: LoadResult, portal: str, key: str, n: int = 1) -> None:
 def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     """One snapshot: versions, raw pages, fetch outcomes, indicators, checks; visible whole or not at all.
 
-    A crawl load commits in parts (every LOAD_COMMIT_PAGES pages) under a snapshot marked `loading`, which every
-    view hides; the last transaction closes replaced versions, marks the snapshot committed, runs the checks and
-    commits. A load that dies leaves only invisible parts, which the next load discards first. Loads of one
-    warehouse take a file lock, so a `loading` snapshot found under the lock is always a dead one. The DuckLake
+    A crawl load commits in parts (every LOAD_COMMIT_PAGES pages) under a snapshot id recorded in `load_starts`;
+    the views show only snapshots in `snapshots`, which the last transaction writes after closing replaced
+    versions, then runs the checks and commits. A load that dies leaves only invisible parts, which the next load
+    discards first. Loads of one warehouse take a file lock, so an unfinished load found under the lock is always
+    a dead one. Every table stays append-only (no UPDATE: rewritten rows would pile up small files). The DuckLake
     commit of the last part carries the crawl snapshot id in its message, which maps each crawl snapshot to the
     lake version that holds it (`snapshot_versions`, `AT (VERSION => v)`).
     """
     with _load_lock(con):
         con.execute("BEGIN")
         try:
-            done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ? AND status = 'committed'",
-                               [batch.run_id]).fetchone()
+            done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ?", [batch.run_id]).fetchone()
             if done:
                 con.execute("ROLLBACK")
                 return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
             _discard_unfinished(con)
             snapshot_id = int(con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0])  # type: ignore[index]
-            con.execute("INSERT INTO snapshots (snapshot_id, kind, started_at, status, portals, parser_version, run_id) "
-                        "VALUES (?, ?, ?, 'loading', ?, ?, ?)",
-                        [snapshot_id, batch.kind, batch.started_at, ",".join(batch.portals), PARSER_VERSION,
-                         batch.run_id])
-            con.execute("COMMIT")
-            con.execute("BEGIN")
+            # committed with the first part: a load under LOAD_COMMIT_PAGES pages is still a single commit
+            con.execute("INSERT INTO load_starts VALUES (?, ?, ?)", [snapshot_id, batch.run_id, datetime.now(UTC)])
             result = _load(con, batch, snapshot_id)
             _run_checks(con)
             con.execute(f"CALL {CATALOG}.set_commit_message('zwgk', ?, extra_info => ?)",
@@ -245,13 +241,14 @@ def _load_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def _discard_unfinished(con: duckdb.DuckDBPyConnection) -> None:
     """Rows of loads that died before their last commit: invisible already, removed so their ids can be reused."""
-    dead = [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots WHERE status = 'loading'").fetchall()]
+    dead = [r[0] for r in con.execute("SELECT DISTINCT snapshot_id FROM load_starts "
+                                      "WHERE snapshot_id NOT IN (SELECT snapshot_id FROM snapshots)").fetchall()]
     if not dead:
         return
     con.execute("DELETE FROM indicator_rows WHERE (doc_id, version) IN "
                 "(SELECT doc_id, version FROM version_rows WHERE list_contains(?, valid_from))", [dead])
     for table, column in (("version_rows", "valid_from"), ("version_ends", "valid_to"), ("fetches", "snapshot_id"),
-                          ("raw_pages", "first_snapshot"), ("snapshots", "snapshot_id")):
+                          ("raw_pages", "first_snapshot")):
         con.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [dead])
 
 
@@ -324,7 +321,7 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -> LoadResult:
     """Writes the snapshot's rows, committing a part every LOAD_COMMIT_PAGES pages (crawls only: a reprocess
     adds indicator rows to versions that are already visible, so it stays one transaction), and leaves the last
-    transaction open with the snapshot marked committed."""
+    transaction open with the snapshot row written."""
     result = LoadResult(snapshot_id=snapshot_id)
     current = {
         row[0]: (row[1], row[2])
@@ -410,12 +407,11 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
         rows.flush()
     indicators.flush()
     con.execute(
-        "UPDATE snapshots SET status = 'committed', finished_at = ?, pages_listed = ?, pages_fetched = ?, "
-        "pages_unchanged = ?, pages_failed = ?, docs_new = ?, docs_changed = ?, docs_unchanged = ?, docs_gone = ?, "
-        "indicators = ?, notes = ? WHERE snapshot_id = ?",
-        [datetime.now(UTC), batch.pages_listed, result.pages_fetched, result.pages_unchanged, result.pages_failed,
-         result.docs_new, result.docs_changed, result.docs_unchanged, result.docs_gone, result.indicators,
-         "; ".join(batch.notes) or None, snapshot_id],
+        "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,
+         result.pages_fetched, result.pages_unchanged, result.pages_failed, result.docs_new, result.docs_changed,
+         result.docs_unchanged, result.docs_gone, result.indicators, PARSER_VERSION, "; ".join(batch.notes) or None,
+         batch.run_id],
     )
     return result
 

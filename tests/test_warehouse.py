@@ -110,14 +110,14 @@ def test_loading_the_same_crawl_twice_adds_nothing(tmp_path: Path) -> None:
 
 def _counts_open(con) -> tuple[int, ...]:
     """What a user sees: committed snapshots, versions, indicators and failed fetches through the views."""
-    return con.execute("SELECT (SELECT count(*) FROM snapshots WHERE status = 'committed'),"
+    return con.execute("SELECT (SELECT count(*) FROM snapshots),"
                        " (SELECT count(*) FROM document_versions), (SELECT count(*) FROM indicators_as_of(1000000)),"
                        " (SELECT count(*) FROM fetch_failures)").fetchone()
 
 
 def _stored_rows(con) -> tuple[int, ...]:
-    """Every row of the tables the views read, whatever their snapshot's status."""
-    return con.execute("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM version_rows),"
+    """Every row of the tables the views read, committed or not."""
+    return con.execute("SELECT (SELECT count(*) FROM load_starts), (SELECT count(*) FROM version_rows),"
                        " (SELECT count(*) FROM indicator_rows), (SELECT count(*) FROM fetches)").fetchone()
 
 
@@ -157,15 +157,16 @@ def test_a_load_commits_in_parts_that_stay_invisible_until_the_last(tmp_path: Pa
     with pytest.raises(_Dies):
         load(con, dying)
     assert _counts_open(con) == seen  # the committed parts are not visible
-    assert _stored_rows(con)[1] > stored[1]  # but they are stored, under a snapshot still `loading`
-    assert con.execute("SELECT status FROM snapshots WHERE snapshot_id = 2").fetchone() == ("loading",)
+    assert _stored_rows(con)[1] > stored[1]  # but they are stored, under a load that started and never finished
+    assert con.execute("SELECT snapshot_id FROM load_starts WHERE snapshot_id NOT IN "
+                       "(SELECT snapshot_id FROM snapshots)").fetchall() == [(2,)]
     for path in sorted((flows.warehouse.SQL_DIR / "checks").glob("*.sql")):
         assert con.execute(path.read_text(encoding="utf-8")).fetchall() == [], path.name
     # the next load discards the dead parts and takes their snapshot id
     result = load(con, _batch([report(9, i).html().encode() for i in range(14)]))
     assert result.snapshot_id == 2 and result.docs_new == 10 and result.docs_unchanged == 4
-    assert con.execute("SELECT count(*) FROM snapshots WHERE status <> 'committed'").fetchone() == (0,)
-    assert _stored_rows(con)[:2] == (2, 14)
+    assert _stored_rows(con)[1] == 14  # the dead parts are gone
+    assert con.execute("SELECT count(*) FROM snapshots").fetchone() == (2,)
     assert con.execute("SELECT count(DISTINCT doc_id) FROM indicator_rows").fetchone() == \
         con.execute("SELECT count(DISTINCT doc_id) FROM indicators").fetchone()
     con.close()
@@ -269,8 +270,9 @@ def test_sigkill_at_any_point_of_a_load_leaves_the_previous_snapshot_intact(tmp_
         con = connect(wh)
         result = load(con, _batch([report(6, i).html().encode() for i in range(10)]))
         assert result.snapshot_id == counts[0] + 1
-        assert con.execute("SELECT count(*) FROM snapshots WHERE status <> 'committed'").fetchone() == (0,)
-        assert _stored_rows(con)[0] == counts[0] + 1  # a dead load's parts are gone, its snapshot id reused
+        assert con.execute("SELECT count(*) FROM snapshots").fetchone() == (counts[0] + 1,)
+        assert con.execute("SELECT count(*) FROM fetches WHERE snapshot_id NOT IN (SELECT snapshot_id FROM snapshots)"
+                           ).fetchone() == (0,)  # a dead load's parts are gone, its snapshot id reused
         con.close()
     assert killed >= 20  # killed mid-load at 20+ points (a later kill may find the load already committed)
 

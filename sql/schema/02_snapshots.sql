@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
     kind VARCHAR,              -- crawl | reprocess
     started_at TIMESTAMP,
     finished_at TIMESTAMP,
-    status VARCHAR,            -- loading (parts committed, invisible) | committed
+    status VARCHAR,            -- committed (a load in progress has no row yet: see load_starts)
     portals VARCHAR,
     pages_listed INTEGER,
     pages_fetched INTEGER,

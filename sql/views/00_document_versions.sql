@@ -6,5 +6,5 @@ SELECT r.doc_id, r.version, r.url, r.portal, r.content_sha256, r.raw_sha256, r.v
        r.body, r.outline, r.clean_method, r.parser_version, r.fetched_at
 FROM version_rows r
 LEFT JOIN version_ends e ON e.doc_id = r.doc_id AND e.version = r.version
--- a load commits in parts: rows of a snapshot still loading (or of one that died loading) are not there yet
-WHERE r.valid_from IN (SELECT snapshot_id FROM snapshots WHERE status = 'committed');
+-- a load commits in parts: rows of a load still running (or of one that died) are not there yet
+WHERE r.valid_from IN (SELECT snapshot_id FROM snapshots);

@@ -1,7 +1,7 @@
 -- URLs whose latest fetch failed, with how many snapshots in a row they have failed.
 CREATE OR REPLACE VIEW fetch_failures AS
-WITH committed_fetches AS (  -- fetches of a snapshot still loading are not there yet
-    SELECT * FROM fetches WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots WHERE status = 'committed')
+WITH committed_fetches AS (  -- fetches of a load still running are not there yet
+    SELECT * FROM fetches WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots)
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY url ORDER BY snapshot_id DESC) AS rn FROM committed_fetches
 )
