@@ -27,10 +27,10 @@ from zwgk.settings import SQL_DIR
 SCHEMA_VERSION = "3"  # 3: loads commit in parts (load_starts), views show snapshots only once written
 CATALOG = "zwgk"
 LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Parquet files
-# A crawl load commits every LOAD_COMMIT_PAGES pages: a transaction keeps its inserted rows in memory until it
-# commits, so one transaction for a 10,000-page first crawl grew to 750 MB. The parts stay invisible (the views
+# A crawl load commits every LOAD_COMMIT_VERSIONS new versions: a transaction keeps its inserted rows in memory
+# until it commits, so one transaction for a 10,000-page first crawl grew to 750 MB. The parts stay invisible (the views
 # show only snapshots in `snapshots`) until the last transaction writes the snapshot row.
-LOAD_COMMIT_PAGES = 1000
+LOAD_COMMIT_VERSIONS = 1000
 COMPACT_EVERY = 10  # snapshots between merges of small Parquet files
 
 
@@ -191,7 +191,8 @@ def _counter(result: LoadResult, portal: str, key: str, n: int = 1) -> None:
 def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     """One snapshot: versions, raw pages, fetch outcomes, indicators, checks; visible whole or not at all.
 
-    A crawl load commits in parts (every LOAD_COMMIT_PAGES pages) under a snapshot id recorded in `load_starts`;
+    A crawl load commits in parts (every LOAD_COMMIT_VERSIONS new versions: a recrawl that changed little is one
+    commit) under a snapshot id recorded in `load_starts`;
     the views show only snapshots in `snapshots`, which the last transaction writes after closing replaced
     versions, then runs the checks and commits. A load that dies leaves only invisible parts, which the next load
     discards first. Loads of one warehouse take a file lock, so an unfinished load found under the lock is always
@@ -208,7 +209,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
                 return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
             _discard_unfinished(con)
             snapshot_id = int(con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0])  # type: ignore[index]
-            # committed with the first part: a load under LOAD_COMMIT_PAGES pages is still a single commit
+            # committed with the first part: a load of fewer new versions is still a single commit
             con.execute("INSERT INTO load_starts VALUES (?, ?, ?)", [snapshot_id, batch.run_id, datetime.now(UTC)])
             result = _load(con, batch, snapshot_id)
             _run_checks(con)
@@ -319,7 +320,7 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 
 def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -> LoadResult:
-    """Writes the snapshot's rows, committing a part every LOAD_COMMIT_PAGES pages (crawls only: a reprocess
+    """Writes the snapshot's rows, committing a part every LOAD_COMMIT_VERSIONS new versions (crawls only: a reprocess
     adds indicator rows to versions that are already visible, so it stays one transaction), and leaves the last
     transaction open with the snapshot row written."""
     result = LoadResult(snapshot_id=snapshot_id)
@@ -335,12 +336,14 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
     parsed_now = {(r[0], r[1]) for r in con.execute(
         "SELECT DISTINCT doc_id, version FROM indicator_rows WHERE parser_version = ?", [PARSER_VERSION]).fetchall()
     } if reparse else set()
-    for seen, item in enumerate(batch.pages, 1):
-        if not reparse and seen % LOAD_COMMIT_PAGES == 0:
+    written = 0  # new versions since the last part: what a transaction holds in memory (fetch rows are small)
+    for item in batch.pages:
+        if not reparse and written >= LOAD_COMMIT_VERSIONS:
             for table in (fetches, raws, versions, indicators):
                 table.flush()
             con.execute("COMMIT")
             con.execute("BEGIN")
+            written = 0
         page = item.page
         if not reparse:
             fetches.add({
@@ -387,6 +390,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
             _counter(result, page.portal, "changed")
         current[doc_id] = (version, content_hash)
         versions.add(_version_row(item, doc_id, version, content_hash, snapshot_id))
+        written += 1
         if item.indicators is not None and item.indicators.height:
             indicators.add(_indicator_frame(item.indicators, doc_id, version))
             result.indicators += item.indicators.height

@@ -148,7 +148,7 @@ def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
 
 def test_a_load_commits_in_parts_that_stay_invisible_until_the_last(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flows.warehouse, "LOAD_COMMIT_PAGES", 3)
+    monkeypatch.setattr(flows.warehouse, "LOAD_COMMIT_VERSIONS", 3)
     con = connect(tmp_path)
     load(con, _batch([report(9, i).html().encode() for i in range(4)]))
     seen, stored = _counts_open(con), _stored_rows(con)
@@ -217,7 +217,7 @@ from mirror.synthetic import report
 import flows.warehouse
 from flows.warehouse import connect, load
 batch = _batch([report(6, i).html().encode() for i in range(int(sys.argv[2]))])
-flows.warehouse.LOAD_COMMIT_PAGES = 10  # 50 pages in five parts: kills land between part commits too
+flows.warehouse.LOAD_COMMIT_VERSIONS = 10  # 45 new versions in five parts: kills land between part commits too
 con = connect(Path(sys.argv[1]))
 print("loading", flush=True)
 load(con, batch)
@@ -246,7 +246,7 @@ def test_sigkill_at_any_point_of_a_load_leaves_the_previous_snapshot_intact(tmp_
     started = time.monotonic()
     assert proc.wait(timeout=300) == 0
     duration = time.monotonic() - started
-    kill_points = 24
+    kill_points = 30  # spare points: a kill that lands after the commit does not count
     killed = 0
     for k in range(kill_points):
         if killed >= 21:
