@@ -7,7 +7,7 @@ line-level chrome filter for whatever is left.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -77,46 +77,41 @@ def _new_meta() -> dict[str, Any]:
     return dict(METADATA_DEFAULTS, column_path=[])
 
 
-_Check = TypeVar("_Check")
+_Key = TypeVar("_Key", bound=Hashable)
+_Value = TypeVar("_Value")
 # Headers, bylines, share bars and footers repeat on every page of a portal: each check runs once per distinct
-# short line. Plain dicts read inline (a lookup, no call) on the hot path; cleared when full.
+# short line (breadcrumbs and footers: once per distinct set of lines). Each cache is cleared when full.
 _SEEN_LINES_MAX = 16384
 _FOOTERS_MAX = 256  # footers can be long (related-article lists): keep few
+_UNSEEN = object()
 _breadcrumb_of: dict[str, bool] = {}
 _labels_of: dict[str, tuple[tuple[str, str], ...] | None] = {}
-_column_path_of: dict[tuple[str, ...], list[str]] = {}
-_footer_values_of: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
 _chrome_of: dict[str, bool] = {}
 _title_like_of: dict[str, bool] = {}
+_column_path_of: dict[tuple[str, ...], list[str]] = {}
+_footer_values_of: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
 
 
-def _remember(results: dict[str, _Check], line: str, check: Callable[[str], _Check]) -> _Check:
-    result = check(line)
-    if len(line) < _LABEL_LINE_MAX:  # paragraphs are never kept
-        if len(results) >= _SEEN_LINES_MAX:
-            results.clear()
-        results[line] = result
-    return result
+def _cached(results: dict[_Key, _Value], key: _Key, compute: Callable[[_Key], _Value], limit: int = _SEEN_LINES_MAX,
+            keep: bool = True) -> _Value:
+    value = results.get(key, _UNSEEN)
+    if value is _UNSEEN:
+        value = compute(key)
+        if keep:
+            if len(results) >= limit:
+                results.clear()
+            results[key] = value
+    return value  # type: ignore[return-value]  # _UNSEEN is never returned
+
+
+def _line_check(results: dict[str, _Value], line: str, check: Callable[[str], _Value]) -> _Value:
+    return _cached(results, line, check, keep=len(line) < _LABEL_LINE_MAX)  # paragraphs are never kept
 
 
 def _label_values(line: str) -> tuple[tuple[str, str], ...] | None:
     """The header values of a label line (None: not a label line)."""
     pairs = parse_label_line(line) if len(line) < _LABEL_LINE_MAX else None
     return header_values(pairs) if pairs is not None else None
-
-
-def _labels(line: str) -> tuple[tuple[str, str], ...] | None:
-    return _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_values)
-
-
-def _is_chrome(line: str) -> bool:
-    chrome = _chrome_of.get(line)
-    return _remember(_chrome_of, line, is_chrome_line) if chrome is None else chrome
-
-
-def _is_breadcrumb(line: str) -> bool:
-    crumb = _breadcrumb_of.get(line)
-    return _remember(_breadcrumb_of, line, is_breadcrumb) if crumb is None else crumb
 
 
 def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False) -> list[str]:
@@ -129,29 +124,21 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
     seen: set[str] = set()
     for i, line in enumerate(lines):
         if not (body and not header and len(line) > _CHROME_MAX):  # longer body lines are paragraphs
-            if header or not body:
-                crumb = _breadcrumb_of.get(line)
-                if crumb is None:
-                    crumb = _remember(_breadcrumb_of, line, is_breadcrumb)
-                if crumb:
-                    crumbs.append(line)
-                    continue
+            if (header or not body) and _line_check(_breadcrumb_of, line, is_breadcrumb):
+                crumbs.append(line)
+                continue
             if not body or len(line) < 80:
-                pairs = _labels_of[line] if line in _labels_of else _remember(_labels_of, line, _label_values)
+                pairs = _line_check(_labels_of, line, _label_values)
                 if pairs is not None:
                     fill_fields(meta, pairs)
                     continue
-            chrome = _chrome_of.get(line)
-            if chrome is None:
-                chrome = _remember(_chrome_of, line, is_chrome_line)
-            if chrome:
+            if _line_check(_chrome_of, line, is_chrome_line):
                 continue
-            if not body and find_title and meta.get("title") is None:
-                title_like = _title_like_of.get(line)
-                if title_like is None:
-                    title_like = _remember(_title_like_of, line, _title_like)
+            if (not body and find_title and meta.get("title") is None
+                    and _line_check(_title_like_of, line, _title_like)):
                 nxt = lines[i + 1] if i + 1 < len(lines) else ""
-                if title_like and (not nxt or _labels(nxt) is not None or _is_chrome(nxt) or _is_breadcrumb(nxt)):
+                if (not nxt or _line_check(_labels_of, nxt, _label_values) is not None
+                        or _line_check(_chrome_of, nxt, is_chrome_line) or _line_check(_breadcrumb_of, nxt, is_breadcrumb)):
                     meta["title"] = line
                     continue
             if not body and meta.get("title") and line == meta["title"]:
@@ -166,12 +153,8 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
             seen.add(line)
         body.append(line)
     if crumbs and not meta.get("column_path"):
-        key = tuple(crumbs)
-        if key not in _column_path_of:
-            if len(_column_path_of) >= _SEEN_LINES_MAX:
-                _column_path_of.clear()
-            _column_path_of[key] = breadcrumb_parts(key)
-        meta["column_path"] = list(_column_path_of[key])
+        parts: list[str] = _cached(_column_path_of, tuple(crumbs), breadcrumb_parts)
+        meta["column_path"] = list(parts)  # a copy: the cached list is shared
     return body
 
 
@@ -284,18 +267,11 @@ def _markup_title(root: etree._Element, classed: list[etree._Element]) -> str | 
 
 
 def _footer_values(footer: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
-    """Metadata a footer carries (never body, title or column path); a portal prints the same footer on every
-    page, so each distinct footer is read once."""
-    values = _footer_values_of.get(footer)
-    if values is None:
-        footer_meta = _new_meta()
-        _read_lines(list(footer), footer_meta, find_title=False)
-        values = tuple((key, value) for key, value in footer_meta.items()
-                       if key not in ("title", "column_path") and value is not None)
-        if len(_footer_values_of) >= _FOOTERS_MAX:
-            _footer_values_of.clear()
-        _footer_values_of[footer] = values
-    return values
+    """Metadata a footer carries (never body, title or column path)."""
+    footer_meta = _new_meta()
+    _read_lines(list(footer), footer_meta, find_title=False)
+    return tuple((key, value) for key, value in footer_meta.items()
+                 if key not in ("title", "column_path") and value is not None)
 
 
 def clean_html(text: str) -> Document:
@@ -312,7 +288,7 @@ def clean_html(text: str) -> Document:
         return _finish(meta, body, method)
     # header = page lines before the content, footer = after; both carry metadata, never body
     _read_lines(header, meta, find_title=True, header=True)
-    for key, value in _footer_values(tuple(footer)):
+    for key, value in _cached(_footer_values_of, tuple(footer), _footer_values, _FOOTERS_MAX):  # same on every page
         if meta.get(key) is None:
             meta[key] = value
     body = _read_lines(content, meta, find_title=False)

@@ -109,11 +109,8 @@ def _split(text: str) -> list[str]:
     for mark in (_BEGIN, _END):  # a second or stray mark is only a line break
         if mark in text:
             text = text.replace(mark, _BREAK)
-    for char in _ZERO_WIDTH:
-        if char in text:
-            text = text.replace(char, " ")
-    spaced = [" ".join(part.split()) for part in text.split(_BREAK) if part and not part.isspace()]
-    return [line for part in spaced if (line := part.strip("| "))]
+    # the marks are not whitespace, so one pass normalises every line; spaces left beside a mark go with the bars
+    return [line for part in normalise_space(text).split(_BREAK) if (line := part.strip("| "))]
 
 
 def page_lines(
