@@ -316,6 +316,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _portal_arguments(p: argparse.ArgumentParser) -> None:
+    """Which portals (a config file, some of its portals) into which warehouse: crawl and serve read the same."""
+    p.add_argument("--config")
+    p.add_argument("--portal", action="append")
+    p.add_argument("--warehouse")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zwgk", description="Government disclosure portals to versioned, queryable data.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -323,9 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse")
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("crawl", help="one crawl run = one snapshot")
-    p.add_argument("--config")
-    p.add_argument("--portal", action="append")
-    p.add_argument("--warehouse")
+    _portal_arguments(p)
     p.set_defaults(func=cmd_crawl)
     p = sub.add_parser("clean", help="clean one page (path or URL) to JSON")
     p.add_argument("source")
@@ -347,9 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("serve", help="run each portal's crawl on its schedule (Prefect deployments)")
-    p.add_argument("--config")
-    p.add_argument("--portal", action="append")
-    p.add_argument("--warehouse")
+    _portal_arguments(p)
     p.add_argument("--limit", type=int, default=settings.SERVE_LIMIT,
                    help="flow runs at once: after downtime the backlog does not start all together")
     p.set_defaults(func=cmd_serve)
