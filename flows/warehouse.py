@@ -331,6 +331,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
     known_raw = {r[0] for r in con.execute("SELECT content_sha256 FROM raw_pages").fetchall()}
     fetches, raws, versions = _Rows(con, "fetches"), _Rows(con, "raw_pages"), _Rows(con, "version_rows")
     indicators = _Frames(con, "indicator_rows")
+    buffers = (fetches, raws, versions, indicators)
     close_ids: list[str] = []
     reparse = batch.kind == "reprocess"
     parsed_now = {(r[0], r[1]) for r in con.execute(
@@ -339,8 +340,8 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
     written = 0  # new versions since the last part: what a transaction holds in memory (fetch rows are small)
     for item in batch.pages:
         if not reparse and written >= LOAD_COMMIT_VERSIONS:
-            for table in (fetches, raws, versions, indicators):
-                table.flush()
+            for buffer in buffers:
+                buffer.flush()
             con.execute("COMMIT")
             con.execute("BEGIN")
             written = 0
@@ -407,9 +408,8 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
     if close_ids or gone:  # only rows current before this snapshot: its own new versions may be written already
         con.execute("INSERT INTO version_ends SELECT doc_id, version, ? FROM documents WHERE valid_from < ? "
                     "AND list_contains(?, doc_id)", [snapshot_id, snapshot_id, close_ids + gone])
-    for rows in (fetches, raws, versions):
-        rows.flush()
-    indicators.flush()
+    for buffer in buffers:
+        buffer.flush()
     con.execute(
         "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,
