@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from mirror.server import Mirror
 from transforms.clean import clean_page
 from transforms.html_lines import HtmlError
+from transforms.metadata import parse_label_line
 
 from .conftest import FIXTURES, SEEDS
 
@@ -134,6 +135,24 @@ def test_hidden_elements_never_reach_the_body() -> None:
         "<script>bad()</script></div><table><tr><td style='font-weight:bold'>格一</td><td>格二</td></tr></table></div>"
     ))
     assert doc.body.split("\n") == [PARAGRAPH, "可见样式尾巴", "块一", "格一 | 格二"]
+
+
+def test_header_lines_that_differ_only_in_digits_keep_their_own_values() -> None:
+    """Lines of one digit shape share a parse (every page's dates and index numbers): values stay each line's own."""
+    lines = {
+        "成文日期: 2021-12-05 | 索引号: 113302/2021-00042": [("written_date", "2021-12-05"), ("index_no", "113302/2021-00042")],
+        "成文日期: 2023-07-19 | 索引号: 987654/2023-31337": [("written_date", "2023-07-19"), ("index_no", "987654/2023-31337")],
+        "成文日期: ２０２３-０７-１９": [("written_date", "２０２３-０７-１９")],
+        "索引号 | 113302/2021-1 | 2 号 | 发布机构 | 区政府": [("index_no", "113302/2021-1 2 号"), ("publisher", "区政府")],
+        "索引号 | 113302/2021-9 | 8 号 | 发布机构 | 区政府": [("index_no", "113302/2021-9 8 号"), ("publisher", "区政府")],
+        "2021 | 113302/2021-9": None,
+    }
+    for line, pairs in lines.items():
+        assert parse_label_line(line) == pairs, line
+    for header, dates in (("成文日期：2023年7月9日\n发布日期：2023-7-9 14:05", ("2023-07-09", "2023-07-09 14:05")),
+                          ("成文日期：２０２３年７月９日\n发布日期：2023/07/19", ("2023-07-09", "2023-07-19"))):
+        doc = clean_page(header + "\n一、正文段落内容在这里。")
+        assert (doc.metadata["written_date"], doc.metadata["published_at"]) == dates
 
 
 def test_gbk_page_decodes() -> None:

@@ -176,22 +176,19 @@ def _has_hanweb_marks(root: etree._Element) -> bool:
     return any(CONTENT_BEGIN in (comment.text or "") for comment in root.iter(etree.Comment))
 
 
-def _has_class(el: etree._Element, name: str) -> bool:
-    return f" {name} " in f" {' '.join((el.get('class') or '').split())} "
-
-
 def _template_method(el: etree._Element) -> str:
     """Which template a content candidate belongs to ("" when the cheap XPath filter over-matched)."""
     element_id = el.get("id")
     if element_id in ("zoom", "Zoom"):
         return "hanweb-zoom"
-    if _has_class(el, "TRS_Editor"):
+    classes = (el.get("class") or "").split()
+    if "TRS_Editor" in classes:
         return "trs-editor"
     if el.tag == "ucapcontent" or element_id in ("UCAP-CONTENT", "cmsArticleContent"):
         return "ucap"
-    if _has_class(el, "bt_content"):
+    if "bt_content" in classes:
         return "hanweb-bt-content"
-    if _has_class(el, "article-content") or _has_class(el, "article-body"):
+    if "article-content" in classes or "article-body" in classes:
         return "article-content"
     return ""
 
@@ -219,11 +216,16 @@ def _mark_content(root: etree._Element, text: str, classed: list[etree._Element]
     if CONTENT_BEGIN in text and _has_hanweb_marks(root):
         return "hanweb-markers"
     by_id = (_BY_ID_OR_UCAP_TAG if any(tag in text for tag in _UCAP_TAGS) else _BY_ID)(root)
-    for method, found_by_id in _TEMPLATES:
-        first = next((el for el in (by_id if found_by_id else classed) if _template_method(el) == method), None)
+    # the first element of each template, each candidate classified once
+    firsts: dict[tuple[str, bool], etree._Element] = {}
+    for found_by_id, candidates in ((True, by_id), (False, classed)):
+        for el in candidates:
+            firsts.setdefault((_template_method(el), found_by_id), el)
+    for template in _TEMPLATES:
+        first = firsts.get(template)
         if first is not None:
             mark_content(first, first)
-            return method
+            return template[0]
     container = _density_container(root)
     if container is not None:
         mark_content(container, container)
@@ -248,7 +250,7 @@ def _is_title_element(el: etree._Element) -> bool:
     if el.tag == "h1":
         return True
     cls = el.get("class") or ""
-    return _has_class(el, "title") or "article-title" in cls or "detail-article-title" in cls
+    return "title" in cls.split() or "article-title" in cls  # detail-article-title too
 
 
 def _markup_title(root: etree._Element, classed: list[etree._Element]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 # field -> labels as printed on portals; spaces between characters are tolerated (索 引 号)
@@ -111,20 +112,77 @@ def _label_before(line: str, colon: int) -> tuple[int, str] | None:
     return found
 
 
-def _inline_labels(line: str) -> list[tuple[str | None, str]] | None:
-    """`label: value label: value` to pairs, or None when the line does not start with a label."""
+_Spans = tuple[tuple[int, int], ...]  # where a value's pieces stand in the line
+_PairSpans = tuple[tuple[str | None, _Spans], ...]
+_VALUE_EDGES = " |【】[]"
+
+
+def _inline_spans(line: str, offset: int, stop: int) -> list[tuple[str | None, _Spans]] | None:
+    """`label: value label: value` in line[offset:stop] to (field, value span) pairs, or None when that text
+    does not start with a label."""
+    text = line[offset:stop]
     matches: list[tuple[int, int, str]] = []  # (label start, after the colon, label)
-    for colon in _COLONS.finditer(line):
-        hit = _label_before(line, colon.start())
+    for colon in _COLONS.finditer(text):
+        hit = _label_before(text, colon.start())
         if hit is not None and (not matches or hit[0] >= matches[-1][1]):
             matches.append((hit[0], colon.end(), hit[1]))
-    if not matches or line[: matches[0][0]].strip(" 【[|"):
+    if not matches or text[: matches[0][0]].strip(" 【[|"):
         return None
-    pairs: list[tuple[str | None, str]] = []
+    pairs: list[tuple[str | None, _Spans]] = []
     for i, (_, value_start, label) in enumerate(matches):
-        value_end = matches[i + 1][0] if i + 1 < len(matches) else len(line)
-        pairs.append((_label_to_field[label], line[value_start:value_end].strip(" |【】[]")))
+        value_end = matches[i + 1][0] if i + 1 < len(matches) else len(text)
+        value = text[value_start:value_end]
+        kept = value.lstrip(_VALUE_EDGES)
+        start = offset + value_start + len(value) - len(kept)
+        pairs.append((_label_to_field[label], ((start, start + len(kept.rstrip(_VALUE_EDGES))),)))
     return pairs
+
+
+def _close(pairs: list[tuple[str | None, _Spans]], field: str | None | bool, values: list[tuple[int, int]]) -> None:
+    pairs.append((field if isinstance(field, str) else None, tuple(values)))
+
+
+@lru_cache(maxsize=8192)
+def _label_spans(shape: str) -> _PairSpans | None:
+    """parse_label_line's answer for every line of this shape, as spans."""
+    if "|" not in shape:
+        inline = _inline_spans(shape, 0, len(shape))
+        return tuple(inline) if inline is not None else None
+    pairs: list[tuple[str | None, _Spans]] = []
+    current: str | None | bool = False  # False: no label seen yet
+    values: list[tuple[int, int]] = []
+    found = False
+    stop = -1
+    for raw in shape.split("|"):
+        start, stop = stop + 1, stop + 1 + len(raw)
+        cell = raw.strip()
+        if not cell:
+            continue
+        start += len(raw) - len(raw.lstrip())
+        if _is_bare_label(cell):
+            if current is not False:
+                _close(pairs, current, values)
+            current, values, found = label_field(cell)[1], [], True
+            continue
+        inline = _inline_spans(shape, start, start + len(cell)) if ":" in cell or "：" in cell else None
+        if inline:
+            if current is not False:
+                _close(pairs, current, values)
+                current, values = False, []
+            pairs.extend(inline)
+            found = True
+            continue
+        if current is False:
+            return None  # text before any label: not a header row
+        values.append((start, start + len(cell)))
+    if current is not False:
+        _close(pairs, current, values)
+    return tuple(pairs) if found else None
+
+
+# The parse never asks which digit a character is, so lines that differ only in their digits (dates, index
+# numbers: every page's header) share one parse.
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 
 
 def parse_label_line(line: str) -> list[tuple[str | None, str]] | None:
@@ -132,35 +190,12 @@ def parse_label_line(line: str) -> list[tuple[str | None, str]] | None:
 
     Handles `label: value label: value`, pipe tables `label: | value |` and `label | value |`.
     """
-    if "|" not in line:
-        return _inline_labels(line) if ":" in line or "：" in line else None
-    pairs: list[tuple[str | None, str]] = []
-    current: str | None | bool = False  # False: no label seen yet
-    values: list[str] = []
-    found = False
-    for cell in line.split("|"):
-        cell = cell.strip()
-        if not cell:
-            continue
-        if _is_bare_label(cell):
-            if current is not False:
-                pairs.append((current if isinstance(current, str) else None, " ".join(values)))
-            current, values, found = label_field(cell)[1], [], True
-            continue
-        inline = _inline_labels(cell) if ":" in cell or "：" in cell else None
-        if inline:
-            if current is not False:
-                pairs.append((current if isinstance(current, str) else None, " ".join(values)))
-                current, values = False, []
-            pairs.extend(inline)
-            found = True
-            continue
-        if current is False:
-            return None  # text before any label: not a header row
-        values.append(cell)
-    if current is not False:
-        pairs.append((current if isinstance(current, str) else None, " ".join(values)))
-    return pairs if found else None
+    if "|" not in line and ":" not in line and "：" not in line:
+        return None
+    spans = _label_spans(line.translate(_DIGITS_AS_ZERO))
+    if spans is None:
+        return None
+    return [(field, " ".join([line[start:end] for start, end in pieces])) for field, pieces in spans]
 
 
 def normalise_date(text: str | None, with_time: bool) -> str | None:
@@ -170,7 +205,10 @@ def normalise_date(text: str | None, with_time: bool) -> str | None:
     if not m:
         return None
     y, mo, d, hh, mi, ss = m.groups()
-    out = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+    if (y + mo + d).isascii():  # zfill is int formatting for ASCII digits, at a fraction of the cost
+        out = f"{y}-{mo.zfill(2)}-{d.zfill(2)}"
+    else:
+        out = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
     if with_time and hh is not None:
         out += f" {int(hh):02d}:{int(mi):02d}"
         if ss is not None:
