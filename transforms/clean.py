@@ -7,9 +7,8 @@ line-level chrome filter for whatever is left.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from lxml import etree
 
@@ -77,41 +76,26 @@ def _new_meta() -> dict[str, Any]:
     return dict(METADATA_DEFAULTS, column_path=[])
 
 
-_Key = TypeVar("_Key", bound=Hashable)
-_Value = TypeVar("_Value")
 # Headers, bylines, share bars and footers repeat on every page of a portal: each check runs once per distinct
-# short line (breadcrumbs and footers: once per distinct set of lines). Each cache is cleared when full.
+# line (breadcrumbs and footers: once per distinct set of lines). lru_cache answers a repeat in C, where a dict
+# lookup behind a Python helper cost several times more; distinct paragraphs only age out of it.
 _SEEN_LINES_MAX = 16384
 _FOOTERS_MAX = 256  # footers can be long (related-article lists): keep few
-_UNSEEN = object()
-_breadcrumb_of: dict[str, bool] = {}
-_labels_of: dict[str, tuple[tuple[str, str], ...] | None] = {}
-_chrome_of: dict[str, bool] = {}
-_title_like_of: dict[str, bool] = {}
-_column_path_of: dict[tuple[str, ...], list[str]] = {}
-_footer_values_of: dict[tuple[str, ...], tuple[tuple[str, Any], ...]] = {}
+_breadcrumb = lru_cache(maxsize=_SEEN_LINES_MAX)(is_breadcrumb)
+_chrome = lru_cache(maxsize=_SEEN_LINES_MAX)(is_chrome_line)
+_title_like_line = lru_cache(maxsize=_SEEN_LINES_MAX)(_title_like)
 
 
-def _cached(results: dict[_Key, _Value], key: _Key, compute: Callable[[_Key], _Value], limit: int = _SEEN_LINES_MAX,
-            keep: bool = True) -> _Value:
-    value = results.get(key, _UNSEEN)
-    if value is _UNSEEN:
-        value = compute(key)
-        if keep:
-            if len(results) >= limit:
-                results.clear()
-            results[key] = value
-    return value  # type: ignore[return-value]  # _UNSEEN is never returned
-
-
-def _line_check(results: dict[str, _Value], line: str, check: Callable[[str], _Value]) -> _Value:
-    return _cached(results, line, check, keep=len(line) < _LABEL_LINE_MAX)  # paragraphs are never kept
-
-
+@lru_cache(maxsize=_SEEN_LINES_MAX)
 def _label_values(line: str) -> tuple[tuple[str, str], ...] | None:
     """The header values of a label line (None: not a label line)."""
     pairs = parse_label_line(line) if len(line) < _LABEL_LINE_MAX else None
     return header_values(pairs) if pairs is not None else None
+
+
+@lru_cache(maxsize=_FOOTERS_MAX)
+def _column_path(crumbs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(breadcrumb_parts(crumbs))
 
 
 def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False) -> list[str]:
@@ -124,21 +108,21 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
     seen: set[str] = set()
     for i, line in enumerate(lines):
         if not (body and not header and len(line) > _CHROME_MAX):  # longer body lines are paragraphs
-            if (header or not body) and _line_check(_breadcrumb_of, line, is_breadcrumb):
+            if (header or not body) and _breadcrumb(line):
                 crumbs.append(line)
                 continue
             if not body or len(line) < 80:
-                pairs = _line_check(_labels_of, line, _label_values)
+                pairs = _label_values(line)
                 if pairs is not None:
                     fill_fields(meta, pairs)
                     continue
-            if _line_check(_chrome_of, line, is_chrome_line):
+            if _chrome(line):
                 continue
             if (not body and find_title and meta.get("title") is None
-                    and _line_check(_title_like_of, line, _title_like)):
+                    and _title_like_line(line)):
                 nxt = lines[i + 1] if i + 1 < len(lines) else ""
-                if (not nxt or _line_check(_labels_of, nxt, _label_values) is not None
-                        or _line_check(_chrome_of, nxt, is_chrome_line) or _line_check(_breadcrumb_of, nxt, is_breadcrumb)):
+                if (not nxt or _label_values(nxt) is not None
+                        or _chrome(nxt) or _breadcrumb(nxt)):
                     meta["title"] = line
                     continue
             if not body and meta.get("title") and line == meta["title"]:
@@ -153,8 +137,7 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
             seen.add(line)
         body.append(line)
     if crumbs and not meta.get("column_path"):
-        parts: list[str] = _cached(_column_path_of, tuple(crumbs), breadcrumb_parts)
-        meta["column_path"] = list(parts)  # a copy: the cached list is shared
+        meta["column_path"] = list(_column_path(tuple(crumbs)))
     return body
 
 
@@ -268,6 +251,7 @@ def _markup_title(root: etree._Element, classed: list[etree._Element]) -> str | 
     return None
 
 
+@lru_cache(maxsize=_FOOTERS_MAX)  # the same on every page of a portal
 def _footer_values(footer: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
     """Metadata a footer carries (never body, title or column path)."""
     footer_meta = _new_meta()
@@ -290,7 +274,7 @@ def clean_html(text: str) -> Document:
         return _finish(meta, body, method)
     # header = page lines before the content, footer = after; both carry metadata, never body
     _read_lines(header, meta, find_title=True, header=True)
-    for key, value in _cached(_footer_values_of, tuple(footer), _footer_values, _FOOTERS_MAX):  # same on every page
+    for key, value in _footer_values(tuple(footer)):
         if meta.get(key) is None:
             meta[key] = value
     body = _read_lines(content, meta, find_title=False)

@@ -24,7 +24,13 @@ STRONG_REVIEW = ("总结", "回顾", "过去一年", "完成情况")
 STRONG_PLAN = ("思路", "打算", "下步", "下一步", "下半年", "工作计划", "工作举措")
 
 
+_NUMBER_STARTS = frozenset("一二三四五六七八九十(（")  # and decimal digits (the \d of _NUMBERED)
+
+
 def numbered_level(line: str) -> int | None:
+    first = line[:1]
+    if first not in _NUMBER_STARTS and not first.isdecimal():  # most lines: no regex call
+        return None
     m = _NUMBERED.match(line)
     return _LEVEL_OF_GROUP[m.lastgroup] if m and m.lastgroup else None
 
@@ -76,6 +82,7 @@ def build_outline(lines: list[str], default_role: str = "other") -> tuple[list[S
     outline: list[Section] = []
     stack: list[Section] = []
     roles: list[str] = []
+    current = default_role  # the role of the innermost open section
     for line in lines:
         level = heading_level(line)
         if level is not None:
@@ -88,7 +95,8 @@ def build_outline(lines: list[str], default_role: str = "other") -> tuple[list[S
             section = Section(level=level, title=title, role=role)
             outline.append(section)
             stack.append(section)
-        roles.append(stack[-1].role if stack else default_role)
+            current = role
+        roles.append(current)
     return outline, roles
 
 
