@@ -20,11 +20,10 @@ from transforms.metadata import (
     breadcrumb_parts,
     derive_index_fields,
     fill_fields,
-    header_values,
     is_breadcrumb,
     is_chrome_line,
+    label_line_values,
     normalise_date,
-    parse_label_line,
     strip_mask_residue,
 )
 from transforms.models import Document
@@ -89,8 +88,7 @@ _title_like_line = lru_cache(maxsize=_SEEN_LINES_MAX)(_title_like)
 @lru_cache(maxsize=_SEEN_LINES_MAX)
 def _label_values(line: str) -> tuple[tuple[str, str], ...] | None:
     """The header values of a label line (None: not a label line)."""
-    pairs = parse_label_line(line) if len(line) < _LABEL_LINE_MAX else None
-    return header_values(pairs) if pairs is not None else None
+    return label_line_values(line) if len(line) < _LABEL_LINE_MAX else None
 
 
 @lru_cache(maxsize=_FOOTERS_MAX)
@@ -216,13 +214,17 @@ def _mark_content(root: etree._Element, text: str, classed: list[etree._Element]
     return "lines"
 
 
+_META_FIELDS = {"articletitle": "title", "pubdate": "published_at", "contentsource": "source"}
+
+
 def _meta_tags(root: etree._Element, meta: dict[str, Any]) -> None:
-    wanted = {"articletitle": "title", "pubdate": "published_at", "contentsource": "source"}
     for el in root.iter("meta"):
-        name = (el.get("name") or "").lower()
+        name = el.get("name")
+        field = _META_FIELDS.get(name.lower()) if name else None
+        if field is None or meta.get(field) is not None:
+            continue
         content = normalise_space(el.get("content") or "")
-        if name in wanted and content and meta.get(wanted[name]) is None:
-            field = wanted[name]
+        if content:
             meta[field] = normalise_date(content, True) if field == "published_at" else content
 
 

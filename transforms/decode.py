@@ -39,16 +39,22 @@ def _try(data: bytes, encoding: str) -> str | None:
 
 def _meta_charset(head: bytes) -> str | None:
     """The charset a <meta> declares: `charset=` at most 200 bytes into a meta tag (the regex
-    `<meta[^>]{0,200}?charset\\s*=...` did this at every position of the head, slower than decoding the page)."""
-    lowered = head.lower()
-    at = lowered.find(b"charset")
-    while at >= 0:
-        meta = lowered.rfind(b"<meta", max(0, at - 205), at)
-        if meta >= 0 and lowered.find(b">", meta, at) < 0:
-            value = _CHARSET_VALUE.match(head, at + 7)
-            if value:
-                return value.group(1).decode("ascii", "ignore")
-        at = lowered.find(b"charset", at + 7)
+    `<meta[^>]{0,200}?charset\\s*=...` did this at every position of the head, slower than decoding the page).
+
+    Lowering bytes costs ~1 us per KB and the declaration is nearly always in the first few hundred bytes:
+    the first 512 are searched first, the whole head only when they declare nothing."""
+    for size in (512, len(head)):
+        lowered = head[:size].lower()
+        at = lowered.find(b"charset")
+        while at >= 0:
+            meta = lowered.rfind(b"<meta", max(0, at - 205), at)
+            if meta >= 0 and lowered.find(b">", meta, at) < 0:
+                value = _CHARSET_VALUE.match(head, at + 7)
+                if value:
+                    return value.group(1).decode("ascii", "ignore")
+            at = lowered.find(b"charset", at + 7)
+        if size >= len(head):
+            break
     return None
 
 

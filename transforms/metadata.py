@@ -186,15 +186,20 @@ def _label_spans(shape: str) -> _PairSpans | None:
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
+def _digit_shape(line: str) -> str | None:
+    """The line with its ASCII digits masked, or None when it cannot be a label line."""
+    if "|" not in line and ":" not in line and "：" not in line:
+        return None
+    return line.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO).decode("utf-8", "surrogatepass")
+
+
 def parse_label_line(line: str) -> list[tuple[str | None, str]] | None:
     """Split a header line into (field, value) pairs, or None when it is not a label line.
 
     Handles `label: value label: value`, pipe tables `label: | value |` and `label | value |`.
     """
-    if "|" not in line and ":" not in line and "：" not in line:
-        return None
-    shape = line.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)
-    spans = _label_spans(shape.decode("utf-8", "surrogatepass"))
+    shape = _digit_shape(line)
+    spans = _label_spans(shape) if shape is not None else None
     if spans is None:
         return None
     return [(field, " ".join([line[start:end] for start, end in pieces])) for field, pieces in spans]
@@ -222,18 +227,66 @@ _TRAILING_CHROME = re.compile(r"(?:\s+(?:打印|打印本页|分享|关闭|字�
 _TRAILING_CHROME_ENDS = ("打印", "打印本页", "分享", "关闭", "字体", "小", "小】")
 
 
+_DATE_FIELDS = {"written_date": False, "published_at": True}  # field -> with time
+
+
+def _stored_value(field: str, value: str) -> str:
+    value = " ".join(value.split())
+    if value.endswith(_TRAILING_CHROME_ENDS):
+        value = _TRAILING_CHROME.sub("", value)
+    if field in _DATE_FIELDS:
+        value = normalise_date(value, with_time=_DATE_FIELDS[field]) or ""
+    return value
+
+
 def header_values(pairs: Sequence[tuple[str | None, str]]) -> tuple[tuple[str, str], ...]:
     """(field, value) pairs as stored: chrome labels and empty values dropped, spaces, dates and trailing
-    print/share/font links normalised. Pure per line, so it is done once per distinct header line."""
+    print/share/font links normalised."""
     values: list[tuple[str, str]] = []
     for field, value in pairs:
+        if field is not None and (value := _stored_value(field, value)):
+            values.append((field, value))
+    return tuple(values)
+
+
+@lru_cache(maxsize=8192)
+def _values_plan(shape: str) -> tuple[tuple[str, _Spans, int | None], ...] | None:
+    """header_values for every line of this digit shape: (field, value pieces, characters kept after the
+    trailing-chrome cut, or None when the value's spacing needs normalising line by line). The cut, an empty
+    value and a value without a date read alike in every line of the shape."""
+    spans = _label_spans(shape)
+    if spans is None:
+        return None
+    plan: list[tuple[str, _Spans, int | None]] = []
+    for field, pieces in spans:
         if field is None:
             continue
-        value = " ".join(value.split())
-        if value.endswith(_TRAILING_CHROME_ENDS):
-            value = _TRAILING_CHROME.sub("", value)
-        if field in ("written_date", "published_at"):
-            value = normalise_date(value, with_time=field == "published_at") or ""
+        joined = " ".join([shape[start:end] for start, end in pieces])
+        if " ".join(joined.split()) != joined:
+            plan.append((field, pieces, None))
+            continue
+        kept = _TRAILING_CHROME.sub("", joined) if joined.endswith(_TRAILING_CHROME_ENDS) else joined
+        if kept and (field not in _DATE_FIELDS or _DATE.search(kept)):
+            plan.append((field, pieces, len(kept)))
+    return tuple(plan)
+
+
+def label_line_values(line: str) -> tuple[tuple[str, str], ...] | None:
+    """header_values(parse_label_line(line)), planned once per digit shape: every page's header lines differ
+    from the last page's only in dates and index numbers."""
+    shape = _digit_shape(line)
+    plan = _values_plan(shape) if shape is not None else None
+    if plan is None:
+        return None
+    values: list[tuple[str, str]] = []
+    for field, pieces, kept in plan:
+        value = " ".join([line[start:end] for start, end in pieces])
+        if kept is None:
+            value = _stored_value(field, value)
+        elif field in _DATE_FIELDS:
+            value = normalise_date(value[:kept], with_time=_DATE_FIELDS[field]) or ""
+        else:
+            value = value[:kept]
         if value:
             values.append((field, value))
     return tuple(values)

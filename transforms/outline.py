@@ -100,12 +100,16 @@ def build_outline(lines: list[str], default_role: str = "other") -> tuple[list[S
     return outline, roles
 
 
+_TITLE_REVIEW = _any_of(("总结", "回顾", "情况"))
+_TITLE_PLAN = _any_of(("思路", "计划", "打算", "要点", "安排"))
+
+
 def document_role(title: str | None) -> str:
     """Role of text before the first heading, from the document title."""
     if not title:
         return "other"
-    has_review = any(c in title for c in ("总结", "回顾", "情况"))
-    has_plan = any(c in title for c in ("思路", "计划", "打算", "要点", "安排"))
+    has_review = _TITLE_REVIEW.search(title) is not None
+    has_plan = _TITLE_PLAN.search(title) is not None
     if has_review and not has_plan:
         return "review"
     if has_plan and not has_review:
