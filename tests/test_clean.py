@@ -155,6 +155,17 @@ def test_header_lines_that_differ_only_in_digits_keep_their_own_values() -> None
         assert (doc.metadata["written_date"], doc.metadata["published_at"]) == dates
 
 
+def test_page_bytes_and_page_text_clean_alike() -> None:
+    """A UTF-8 page is parsed from its own bytes: marks, NULs and invalid bytes are handled as for its text."""
+    html = "<html><body><div id='zoom'><p>正文\ufdd0内容\x00一段</p><p>第二\ufdd1段</p><p>（三）\u3000全角\xa0空格</p></div></body></html>"
+    expected = clean_page(html).to_dict()
+    assert expected["body"] == "正文内容一段\n第二段\n（三） 全角 空格"
+    assert clean_page(html.encode()).to_dict() == expected
+    assert clean_page(b"\xef\xbb\xbf" + html.encode()).to_dict() == expected
+    broken = html.replace("\x00", "").encode().replace("内容".encode(), b"\xff")  # not UTF-8: decoded with U+FFFD
+    assert clean_page(broken).body.startswith("正文\ufffd一段")
+
+
 def test_gbk_page_decodes() -> None:
     html = "<html><head><meta charset='gb2312'></head><body><div id='zoom'><p>全年完成规上工业总产值773.76亿元。</p></div></body></html>"
     doc = clean_page(html.encode("gb18030"))

@@ -6,6 +6,7 @@ line-level chrome filter for whatever is left.
 
 from __future__ import annotations
 
+import codecs
 import re
 from functools import lru_cache
 from typing import Any
@@ -262,8 +263,9 @@ def _footer_values(footer: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
                  if key not in ("title", "column_path") and value is not None)
 
 
-def clean_html(text: str) -> Document:
-    root = parse_html(text)
+def clean_html(text: str, utf8: bytes | None = None) -> Document:
+    """`utf8`, when given, is `text` encoded as UTF-8 (the page's own bytes)."""
+    root = parse_html(text, utf8)
     meta = _new_meta()
     _meta_tags(root, meta)
     classed = _classed_elements(root, text)
@@ -292,7 +294,13 @@ def looks_like_html(text: str) -> bool:
 
 def clean_page(data: bytes | str, content_type: str | None = None) -> Document:
     """Clean a page whatever it is: bytes are decoded first, HTML and plain text both accepted."""
-    text = decode_bytes(data, content_type)[0] if isinstance(data, bytes) else data
+    utf8: bytes | None = None
+    if isinstance(data, bytes):
+        text, encoding = decode_bytes(data, content_type)
+        if encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8) and "\ufffd" not in text:
+            utf8 = data  # decoded strictly: these bytes are text.encode("utf-8"), no need to encode again
+    else:
+        text = data
     if looks_like_html(text):
-        return clean_html(text)
+        return clean_html(text, utf8)
     return clean_text(text)

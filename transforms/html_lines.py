@@ -26,6 +26,8 @@ CONTENT_BEGIN = "ZJEG_RSS.content.begin"  # Hanweb's own marks; other templates'
 CONTENT_END = "ZJEG_RSS.content.end"
 # noncharacters: never text, so they can carry structure through the XSLT output
 _BREAK, _BEGIN, _END = "\ufdd0", "\ufdd1", "\ufdd2"
+_MARKS = (_BREAK, _BEGIN, _END)
+_MARKS_UTF8 = tuple(mark.encode("utf-8") for mark in _MARKS)
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # XPath costs ~0.5 us per node in libxml2: it runs only when the source has a needle, over the attribute axis
@@ -59,19 +61,25 @@ _PARSER = etree.HTMLParser(
 )
 
 
-def parse_html(text: str) -> etree._Element:
-    """Parse once with lxml; recover from broken markup, never touch the network."""
+def parse_html(text: str, utf8: bytes | None = None) -> etree._Element:
+    """Parse once with lxml; recover from broken markup, never touch the network.
+
+    `utf8`, when given, must be `text` encoded as UTF-8: the parser reads it instead of a new encoding.
+    """
     if len(text) > MAX_HTML_CHARS:
         raise HtmlError(f"page too large to clean: {len(text)} characters (limit {MAX_HTML_CHARS})")
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    for mark in (_BREAK, _BEGIN, _END):  # the linearisation's own marks are never page text
-        if mark in text:
-            text = text.replace(mark, "")
+    if utf8 is not None and (b"\x00" in utf8 or any(mark in utf8 for mark in _MARKS_UTF8)):
+        utf8 = None  # cleaned as text below
+    if utf8 is None:
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        for mark in _MARKS:  # the linearisation's own marks are never page text
+            if mark in text:
+                text = text.replace(mark, "")
     if not text or text.isspace():
         raise HtmlError("empty page")
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=_PARSER)
+        root = etree.fromstring(utf8 if utf8 is not None else text.encode("utf-8"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise HtmlError(f"unparseable HTML: {exc}") from exc
     if root is None:
