@@ -172,6 +172,15 @@ def test_gbk_page_decodes() -> None:
     assert "规上工业总产值773.76亿元" in doc.body
 
 
+def test_utf8_page_labelled_gbk_decodes_as_utf8() -> None:
+    """An old template's gb2312 label on a UTF-8 page: GB18030 would decode the bytes, into garbage."""
+    html = "<html><head><meta charset='gb2312'></head><body><div id='zoom'><p>经济运行工作总结</p></div></body></html>"
+    assert html.encode("utf-8").decode("gb18030")  # decodes, as 缁忔祹杩愯...
+    for content_type in (None, "text/html; charset=GBK"):
+        assert clean_page(html.encode("utf-8"), content_type).body == "经济运行工作总结"
+    assert clean_page(html.encode("gb18030"), "text/html; charset=utf-8").body == "经济运行工作总结"
+
+
 def test_hostile_inputs_end_cleanly() -> None:
     deep = "<div>" * 5000 + "<p>正文内容测试段落</p>" + "</div>" * 5000
     clean_page(deep.encode())

@@ -1,7 +1,10 @@
-"""Bytes to text: BOM, then the HTTP header, then <meta charset>, then detection.
+"""Bytes to text: BOM, then UTF-16 by its NULs, then strict UTF-8, then the HTTP header and <meta charset>,
+then GB18030.
 
-Portals lie about their encoding (a GBK page served as UTF-8, UTF-16 labelled as GBK), so a declared
-charset is only used when the bytes actually decode under it.
+Portals lie about their encoding (a GBK page served as UTF-8, UTF-16 labelled as GBK, a UTF-8 page still
+labelled gb2312 by an old template), so a declared charset is only used when the bytes actually decode under
+it, and bytes that are valid UTF-8 are read as UTF-8 whatever the label: Chinese text in GBK is never valid
+UTF-8 beyond a few characters, while GB18030 decodes almost any bytes, UTF-8 ones included, into garbage.
 """
 
 from __future__ import annotations
@@ -84,6 +87,9 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str
         text = _try(data[: len(data) - len(data) % 2], utf16)
         if text is not None:
             return text, utf16
+    text = _try(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
     declared: list[str] = []
     if content_type:
         m = _HEADER_CHARSET.search(content_type)
@@ -101,7 +107,7 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str
         if enc not in candidates:
             candidates.append(enc)
     for enc in candidates:
-        text = _try(data, enc)
+        text = _try(data, enc) if enc != "utf-8" else None  # tried first
         if text is not None:
             return text, enc
     if b"\x00" in data[:4096] and not utf16:
