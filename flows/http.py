@@ -33,21 +33,28 @@ class Policy:
 
 
 class HostLimiter:
-    """At most `rate` requests per second per host; different hosts do not wait for each other."""
+    """At most `rate` requests per second per host; different hosts do not wait for each other.
+
+    Requests to one host take turns: the next may start one interval after the previous one actually left the
+    limiter. Slots handed out in advance let a late wake-up (a busy machine oversleeps) arrive at the server
+    right before the next slot's request, two requests closer than the interval.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._turns: dict[str, threading.Lock] = {}
         self._next: dict[str, float] = {}
 
     def wait(self, host: str, rate: float) -> None:
-        interval = 1.0 / rate if rate > 0 else 0.0
+        if rate <= 0:
+            return
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next.get(host, now))
-            self._next[host] = slot + interval
-        delay = slot - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
+            turn = self._turns.setdefault(host, threading.Lock())
+        with turn:
+            delay = self._next.get(host, 0.0) - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self._next[host] = time.monotonic() + 1.0 / rate
 
 
 def _now() -> str:
