@@ -53,7 +53,7 @@ _TEMPLATES: tuple[tuple[str, bool], ...] = (
 @lru_cache(maxsize=32)
 def _classed_query(class_names: tuple[str, ...]) -> etree.XPath:
     terms = " or ".join(f"contains(., '{name}')" for name in class_names)
-    return etree.XPath(f"//h1 | //@class[{terms}]/..")
+    return etree.XPath(f"//h1 | //*/@class[{terms}]/..")  # //*/@: a walk over elements only, not text
 
 
 def _classed_elements(root: etree._Element, text: str) -> list[etree._Element]:

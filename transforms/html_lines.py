@@ -33,7 +33,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # XPath costs ~0.5 us per node in libxml2: it runs only when the source has a needle, over the attribute axis
 _HIDDEN_NEEDLES = ("idden", "IDDEN", "one", "ONE")  # hidden, Hidden, HIDDEN, none, None, NONE
 _HIDDEN_CANDIDATES = etree.XPath(  # contains() without translate(): a third cheaper; the regex decides
-    "//@hidden/.. | //@style[contains(., 'one') or contains(., 'ONE') or contains(., 'idden') or contains(., 'IDDEN')]/.."
+    "//*/@hidden/.. | //*/@style[contains(., 'one') or contains(., 'ONE') or contains(., 'idden') or contains(., 'IDDEN')]/.."
 )
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\ufeff")  # not whitespace to str.split, spaces on a page
 
