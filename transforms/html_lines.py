@@ -26,8 +26,7 @@ CONTENT_BEGIN = "ZJEG_RSS.content.begin"  # Hanweb's own marks; other templates'
 CONTENT_END = "ZJEG_RSS.content.end"
 # noncharacters: never text, so they can carry structure through the XSLT output
 _BREAK, _BEGIN, _END = "\ufdd0", "\ufdd1", "\ufdd2"
-_MARKS = (_BREAK, _BEGIN, _END)
-_MARKS_UTF8 = tuple(mark.encode("utf-8") for mark in _MARKS)
+_NOT_PAGE_TEXT = ("\x00", _BREAK, _BEGIN, _END)  # NULs, and the linearisation's own marks
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # XPath costs ~0.5 us per node in libxml2: it runs only when the source has a needle, over the attribute axis
@@ -68,14 +67,10 @@ def parse_html(text: str, utf8: bytes | None = None) -> etree._Element:
     """
     if len(text) > MAX_HTML_CHARS:
         raise HtmlError(f"page too large to clean: {len(text)} characters (limit {MAX_HTML_CHARS})")
-    if utf8 is not None and (b"\x00" in utf8 or any(mark in utf8 for mark in _MARKS_UTF8)):
-        utf8 = None  # cleaned as text below
-    if utf8 is None:
-        if "\x00" in text:
-            text = text.replace("\x00", "")
-        for mark in _MARKS:  # the linearisation's own marks are never page text
-            if mark in text:
-                text = text.replace(mark, "")
+    for char in _NOT_PAGE_TEXT:  # str scans: bytes scans for these stall on UTF-8 continuation bytes
+        if char in text:
+            text = text.replace(char, "")
+            utf8 = None
     if not text or text.isspace():
         raise HtmlError("empty page")
     try:
