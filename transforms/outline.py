@@ -35,19 +35,23 @@ def numbered_level(line: str) -> int | None:
     return _LEVEL_OF_GROUP[m.lastgroup] if m and m.lastgroup else None
 
 
-def heading_level(line: str) -> int | None:
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of a heading line, else None. Numbered headings, or short unnumbered ones such as
+    2019年工作思路; a heading that is a whole sentence keeps only its first clause as its title."""
     level = numbered_level(line)
-    if level is not None:
-        return level
-    if len(line) <= _UNNUMBERED_MAX and not _SENTENCE_END.search(line) and cue_role(line, 1) in ("review", "plan"):
-        return 1  # an unnumbered section heading such as 2019年工作思路
-    return None
+    if level is None and len(line) > _UNNUMBERED_MAX:
+        return None
+    end = _SENTENCE_END.search(line)
+    if level is None:
+        if end or cue_role(line, 1) not in ("review", "plan"):
+            return None
+        level = 1
+    return level, (line[: end.start()] if end else line).strip()
 
 
-def heading_title(line: str) -> str:
-    """A heading that is a whole sentence keeps only its first clause."""
-    m = _SENTENCE_END.search(line)
-    return (line[: m.start()] if m else line).strip()
+def heading_level(line: str) -> int | None:
+    found = heading(line)
+    return found[0] if found else None
 
 
 def _any_of(cues: tuple[str, ...]) -> re.Pattern[str]:
@@ -84,9 +88,9 @@ def build_outline(lines: list[str], default_role: str = "other") -> tuple[list[S
     roles: list[str] = []
     current = default_role  # the role of the innermost open section
     for line in lines:
-        level = heading_level(line)
-        if level is not None:
-            title = heading_title(line)
+        found = heading(line)
+        if found is not None:
+            level, title = found
             while stack and stack[-1].level >= level:
                 stack.pop()
             role = cue_role(title, level)
