@@ -60,9 +60,15 @@ def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     folder = folder.resolve()
     if read_only and not (folder / "catalog.sqlite").exists():
         raise WarehouseError(f"no warehouse at {folder}: run `zwgk crawl` or `zwgk demo` first, or pass --warehouse DIR")
-    if not read_only:
-        (folder / "data").mkdir(parents=True, exist_ok=True)
+    if read_only:
+        return _open(folder, read_only)
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    with _file_lock(folder / ".open.lock"):  # two first runs must not create the catalog at once
         _wal_catalog(folder / "catalog.sqlite")
+        return _open(folder, read_only)
+
+
+def _open(folder: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     for extension in ("sqlite", "ducklake", "icu"):
         duckdb_extensions.import_extension(extension, con=con)
@@ -81,8 +87,33 @@ def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock across processes and threads (each holder opens the file itself); the kernel releases
+    it when the holder dies."""
+    with open(path, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+_SQLITE_WAL_HEADER = b"\x02\x02"  # bytes 18-19 of a SQLite database file: read and write versions 2 = WAL
+
+
 def _wal_catalog(path: Path) -> None:
-    """WAL journal on the catalog: an analyst's open read session must not block a scheduled load."""
+    """WAL journal on the catalog: an analyst's open read session must not block a scheduled load.
+
+    Python's sqlite3 opens the catalog only while it is not in WAL mode yet (a new warehouse): it is another copy
+    of SQLite than DuckDB's, and closing it drops the POSIX locks DuckDB's copy holds on the same file in this
+    process (SQLite's "multiple copies" hazard: two runs in one process failed with "disk I/O error")."""
+    try:
+        with open(path, "rb") as catalog:
+            if catalog.read(20)[18:20] == _SQLITE_WAL_HEADER:
+                return
+    except FileNotFoundError:
+        pass
     try:
         with closing(sqlite3.connect(path, timeout=30)) as db:
             db.execute("PRAGMA journal_mode=WAL")
@@ -232,12 +263,8 @@ def _load_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     data_path = con.execute("SELECT value FROM ducklake_options(?) WHERE option_name = 'data_path'",
                             [CATALOG]).fetchone()
     folder = Path(str(data_path[0])).parent if data_path else Path(".")
-    with open(folder / ".load.lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with _file_lock(folder / ".load.lock"):
+        yield
 
 
 def _discard_unfinished(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 import flows.process
 import flows.warehouse
 from flows.process import process_pages
-from flows.warehouse import CrawlBatch, connect, load
+from flows.warehouse import CrawlBatch, connect, fetch_state, load
 from mirror.server import JCMS_COLUMN, Article, Mirror
 from mirror.synthetic import report
 from transforms.models import RawPage
@@ -205,6 +206,30 @@ def test_reprocess_reversions_only_changed_output(prefect_harness, tmp_path: Pat
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(pages)
     assert con.execute("SELECT count(*) FROM fetches").fetchone()[0] == len(pages)  # reprocess fetched nothing
     assert con.execute("SELECT kind FROM snapshots ORDER BY snapshot_id DESC LIMIT 1").fetchone()[0] == "reprocess"
+    con.close()
+
+
+def test_runs_that_open_a_new_warehouse_at_once_all_succeed(tmp_path: Path) -> None:
+    """Two first runs used to create the catalog at the same time ("database is locked", "disk I/O error")."""
+    errors: list[BaseException] = []
+
+    def open_and_read() -> None:
+        try:
+            for _ in range(2):
+                con = connect(tmp_path)
+                fetch_state(con)
+                con.close()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_and_read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    con = connect(tmp_path, read_only=True)
+    assert con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone() == (flows.warehouse.SCHEMA_VERSION,)
     con.close()
 
 
