@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import signal
 import subprocess
@@ -234,14 +235,14 @@ def test_runs_that_open_a_new_warehouse_at_once_all_succeed(tmp_path: Path) -> N
 
 
 LOADER = """
+import pickle
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from tests.test_warehouse import _batch
-from mirror.synthetic import report
 import flows.warehouse
 from flows.warehouse import connect, load
-batch = _batch([report(6, i).html().encode() for i in range(int(sys.argv[2]))])
+with open(sys.argv[2], "rb") as f:
+    batch = pickle.load(f)
 flows.warehouse.LOAD_COMMIT_VERSIONS = 10  # 45 new versions in five parts: kills land between part commits too
 con = connect(Path(sys.argv[1]))
 print("loading", flush=True)
@@ -249,9 +250,10 @@ load(con, batch)
 """
 
 
-def _start_load(wh: Path, pages: int) -> subprocess.Popen[str]:
-    """A loader in its own process (forking this one could deadlock on library thread pools)."""
-    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(wh), str(pages), str(Path(__file__).parents[1])],
+def _start_load(wh: Path, batch: Path) -> subprocess.Popen[str]:
+    """A loader in its own process (forking this one could deadlock on library thread pools), loading a pickled
+    batch: the loader imports no more than a load needs."""
+    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(wh), str(batch), str(Path(__file__).parents[1])],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "loading", proc.stderr
     return proc
@@ -264,10 +266,12 @@ def test_sigkill_at_any_point_of_a_load_leaves_the_previous_snapshot_intact(tmp_
     con.close()
     expected = _counts(base)
     pages = 50
+    batch = tmp_path / "batch.pickle"
+    batch.write_bytes(pickle.dumps(_batch([report(6, i).html().encode() for i in range(pages)])))
     # how long an unkilled load takes, from "loading" to exit
     probe = tmp_path / "probe"
     shutil.copytree(base, probe)
-    proc = _start_load(probe, pages)
+    proc = _start_load(probe, batch)
     started = time.monotonic()
     assert proc.wait(timeout=300) == 0
     duration = time.monotonic() - started
@@ -278,16 +282,16 @@ def test_sigkill_at_any_point_of_a_load_leaves_the_previous_snapshot_intact(tmp_
             break
         wh = tmp_path / f"kill{k}"
         shutil.copytree(base, wh)
-        proc = _start_load(wh, pages)
+        proc = _start_load(wh, batch)
         time.sleep(duration * 0.85 * k / (kill_points - 1))  # spread over the load, short of its end
         proc.send_signal(signal.SIGKILL)
         killed += proc.wait(timeout=60) == -signal.SIGKILL
-        counts = _counts(wh)  # the warehouse opens
+        con = connect(wh, read_only=True)  # the warehouse opens
+        counts = tuple(_counts_open(con))
         if counts[0] == 1:
             assert counts == expected, f"kill point {k}: previous snapshot changed"
         else:
             assert counts[0] == 2 and counts[1] == pages  # committed whole: 5 unchanged + 45 new versions
-        con = connect(wh, read_only=True)
         for path in sorted((flows.warehouse.SQL_DIR / "checks").glob("*.sql")):
             assert con.execute(path.read_text(encoding="utf-8")).fetchall() == [], (k, path.name)
         con.close()
