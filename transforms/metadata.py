@@ -205,6 +205,7 @@ def parse_label_line(line: str) -> list[tuple[str | None, str]] | None:
     return [(field, " ".join([line[start:end] for start, end in pieces])) for field, pieces in spans]
 
 
+@lru_cache(maxsize=4096)  # a page's dates repeat in its header (written, published) and across a portal's pages
 def normalise_date(text: str | None, with_time: bool) -> str | None:
     if not text:
         return None
@@ -250,24 +251,24 @@ def header_values(pairs: Sequence[tuple[str | None, str]]) -> tuple[tuple[str, s
 
 
 @lru_cache(maxsize=8192)
-def _values_plan(shape: str) -> tuple[tuple[str, _Spans, int | None], ...] | None:
+def _values_plan(shape: str) -> tuple[tuple[str, _Spans, int | None, bool | None], ...] | None:
     """header_values for every line of this digit shape: (field, value pieces, characters kept after the
-    trailing-chrome cut, or None when the value's spacing needs normalising line by line). The cut, an empty
-    value and a value without a date read alike in every line of the shape."""
+    trailing-chrome cut or None when the value's spacing needs normalising line by line, and for dates whether
+    with the time). The cut, an empty value and a value without a date read alike in every line of the shape."""
     spans = _label_spans(shape)
     if spans is None:
         return None
-    plan: list[tuple[str, _Spans, int | None]] = []
+    plan: list[tuple[str, _Spans, int | None, bool | None]] = []
     for field, pieces in spans:
         if field is None:
             continue
         joined = " ".join([shape[start:end] for start, end in pieces])
         if " ".join(joined.split()) != joined:
-            plan.append((field, pieces, None))
+            plan.append((field, pieces, None, None))
             continue
         kept = _TRAILING_CHROME.sub("", joined) if joined.endswith(_TRAILING_CHROME_ENDS) else joined
         if kept and (field not in _DATE_FIELDS or _DATE.search(kept)):
-            plan.append((field, pieces, len(kept)))
+            plan.append((field, pieces, len(kept), _DATE_FIELDS.get(field)))
     return tuple(plan)
 
 
@@ -279,14 +280,16 @@ def label_line_values(line: str) -> tuple[tuple[str, str], ...] | None:
     if plan is None:
         return None
     values: list[tuple[str, str]] = []
-    for field, pieces, kept in plan:
-        value = " ".join([line[start:end] for start, end in pieces])
+    for field, pieces, kept, with_time in plan:
         if kept is None:
-            value = _stored_value(field, value)
-        elif field in _DATE_FIELDS:
-            value = normalise_date(value[:kept], with_time=_DATE_FIELDS[field]) or ""
+            value = _stored_value(field, " ".join([line[start:end] for start, end in pieces]))
         else:
-            value = value[:kept]
+            if len(pieces) == 1:  # most values: one cell
+                value = line[pieces[0][0] : pieces[0][0] + kept]
+            else:
+                value = " ".join([line[start:end] for start, end in pieces])[:kept]
+            if with_time is not None:
+                value = normalise_date(value, with_time) or ""
         if value:
             values.append((field, value))
     return tuple(values)
