@@ -231,28 +231,21 @@ _TRAILING_CHROME_ENDS = ("打印", "打印本页", "分享", "关闭", "字体",
 _DATE_FIELDS = {"written_date": False, "published_at": True}  # field -> with time
 
 
+def _without_trailing_chrome(value: str) -> str:
+    return _TRAILING_CHROME.sub("", value) if value.endswith(_TRAILING_CHROME_ENDS) else value
+
+
 def _stored_value(field: str, value: str) -> str:
-    value = " ".join(value.split())
-    if value.endswith(_TRAILING_CHROME_ENDS):
-        value = _TRAILING_CHROME.sub("", value)
+    """A header value as stored: spaces, trailing print/share/font links and dates normalised."""
+    value = _without_trailing_chrome(" ".join(value.split()))
     if field in _DATE_FIELDS:
         value = normalise_date(value, with_time=_DATE_FIELDS[field]) or ""
     return value
 
 
-def header_values(pairs: Sequence[tuple[str | None, str]]) -> tuple[tuple[str, str], ...]:
-    """(field, value) pairs as stored: chrome labels and empty values dropped, spaces, dates and trailing
-    print/share/font links normalised."""
-    values: list[tuple[str, str]] = []
-    for field, value in pairs:
-        if field is not None and (value := _stored_value(field, value)):
-            values.append((field, value))
-    return tuple(values)
-
-
 @lru_cache(maxsize=8192)
 def _values_plan(shape: str) -> tuple[tuple[str, _Spans, int | None, bool | None], ...] | None:
-    """header_values for every line of this digit shape: (field, value pieces, characters kept after the
+    """The stored values of every line of this digit shape: (field, value pieces, characters kept after the
     trailing-chrome cut or None when the value's spacing needs normalising line by line, and for dates whether
     with the time). The cut, an empty value and a value without a date read alike in every line of the shape."""
     spans = _label_spans(shape)
@@ -266,14 +259,15 @@ def _values_plan(shape: str) -> tuple[tuple[str, _Spans, int | None, bool | None
         if " ".join(joined.split()) != joined:
             plan.append((field, pieces, None, None))
             continue
-        kept = _TRAILING_CHROME.sub("", joined) if joined.endswith(_TRAILING_CHROME_ENDS) else joined
+        kept = _without_trailing_chrome(joined)
         if kept and (field not in _DATE_FIELDS or _DATE.search(kept)):
             plan.append((field, pieces, len(kept), _DATE_FIELDS.get(field)))
     return tuple(plan)
 
 
 def label_line_values(line: str) -> tuple[tuple[str, str], ...] | None:
-    """header_values(parse_label_line(line)), planned once per digit shape: every page's header lines differ
+    """The (field, value) pairs a header line stores: parse_label_line's pairs without chrome labels and empty
+    values, each value through _stored_value. Planned once per digit shape: every page's header lines differ
     from the last page's only in dates and index numbers."""
     shape = _digit_shape(line)
     plan = _values_plan(shape) if shape is not None else None
