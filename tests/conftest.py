@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,3 +23,21 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def run_at_once(target: Callable[[], object], count: int, timeout: float) -> list[object]:
+    """Run `target` in `count` threads started together; what each returned, or the exception it raised."""
+    outcomes: list[object] = []
+
+    def run() -> None:
+        try:
+            outcomes.append(target())
+        except BaseException as exc:  # noqa: BLE001 - the caller's assertion reports it
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return outcomes

@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,8 @@ import requests
 from flows.warehouse import SQL_DIR, connect
 from mirror.server import Mirror
 from zwgk import settings
+
+from .conftest import run_at_once
 
 pytestmark = pytest.mark.slow
 
@@ -31,19 +32,9 @@ def test_overlapping_runs_both_complete_with_their_artifacts(prefect_harness, tm
     from flows.crawl import crawl
 
     wh = tmp_path / "wh"
-    outcomes: list[object] = []
     with Mirror() as mirror:
-        def run() -> None:
-            try:
-                outcomes.append(crawl(portals=_portals(mirror), warehouse=str(wh), return_state=True))
-            except BaseException as exc:  # noqa: BLE001 - the assertion below reports it
-                outcomes.append(exc)
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=300)
+        outcomes = run_at_once(lambda: crawl(portals=_portals(mirror), warehouse=str(wh), return_state=True), 2,
+                               timeout=300)
     assert len(outcomes) == 2 and all(getattr(o, "is_completed", lambda: False)() for o in outcomes), outcomes
     con = connect(wh, read_only=True)
     assert [r[0] for r in con.execute("SELECT snapshot_id FROM snapshots ORDER BY 1").fetchall()] == [1, 2]

@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +21,8 @@ from mirror.server import JCMS_COLUMN, Article, Mirror
 from mirror.synthetic import report
 from transforms.models import RawPage
 from zwgk import settings
+
+from .conftest import run_at_once
 
 pytestmark = pytest.mark.slow
 
@@ -212,23 +213,13 @@ def test_reprocess_reversions_only_changed_output(prefect_harness, tmp_path: Pat
 
 def test_runs_that_open_a_new_warehouse_at_once_all_succeed(tmp_path: Path) -> None:
     """Two first runs used to create the catalog at the same time ("database is locked", "disk I/O error")."""
-    errors: list[BaseException] = []
-
     def open_and_read() -> None:
-        try:
-            for _ in range(2):
-                con = connect(tmp_path)
-                fetch_state(con)
-                con.close()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
+        for _ in range(2):
+            con = connect(tmp_path)
+            fetch_state(con)
+            con.close()
 
-    threads = [threading.Thread(target=open_and_read) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    assert run_at_once(open_and_read, 3, timeout=120) == [None] * 3
     con = connect(tmp_path, read_only=True)
     assert con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone() == (flows.warehouse.SCHEMA_VERSION,)
     con.close()
