@@ -50,16 +50,18 @@ _TEMPLATES: tuple[tuple[str, bool], ...] = (
 )
 
 
-@lru_cache(maxsize=32)
-def _classed_query(class_names: tuple[str, ...]) -> etree.XPath:
+@lru_cache(maxsize=64)
+def _classed_query(class_names: tuple[str, ...], with_h1: bool) -> etree.XPath:
     terms = " or ".join(f"contains(., '{name}')" for name in class_names)
-    return etree.XPath(f"//h1 | //*/@class[{terms}]/..")  # //*/@: a walk over elements only, not text
+    # //*/@class: a walk over elements only, not text; each contains() copies the attribute's value
+    return etree.XPath(f"{'//h1 | ' if with_h1 else ''}//*/@class[{terms}]/..")
 
 
-def _classed_elements(root: etree._Element, text: str) -> list[etree._Element]:
-    """<h1>s and elements whose class names a title or a content template, in document order."""
-    names = ("title", *(name for name in _TEMPLATE_CLASSES if name in text))
-    return list(_classed_query(names)(root))
+def _classed_elements(root: etree._Element, text: str, title: bool, templates: bool) -> list[etree._Element]:
+    """In document order: <h1>s and elements whose class names a title (when `title`), and elements whose class
+    names a content template the page mentions (when `templates`). One walk, asking only for what is needed."""
+    names = (("title",) if title else ()) + (tuple(n for n in _TEMPLATE_CLASSES if n in text) if templates else ())
+    return _classed_query(names, title)(root) if names else []
 
 
 def _title_like(line: str) -> bool:
@@ -107,6 +109,8 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
     seen: set[str] = set()
     for i, line in enumerate(lines):
         if not (body and not header and len(line) > _CHROME_MAX):  # longer body lines are paragraphs
+            if not body and line == meta["title"]:  # the title printed above the body: no other check needed
+                continue
             if (header or not body) and _breadcrumb(line):
                 crumbs.append(line)
                 continue
@@ -124,8 +128,6 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
                         or _chrome(nxt) or _breadcrumb(nxt)):
                     meta["title"] = line
                     continue
-            if not body and meta.get("title") and line == meta["title"]:
-                continue
         if "*" in line:  # masked figures can leave a residue of *. around the text
             line = strip_mask_residue(line).strip()
             if not line or is_chrome_line(line):
@@ -193,10 +195,8 @@ def _density_container(root: etree._Element) -> etree._Element | None:
 def _mark_content(root: etree._Element, text: str, classed: list[etree._Element]) -> str:
     """Find the article by template knowledge, then by density; mark it in the tree; return the path taken.
 
-    `text` is the page source, `classed` the page's _classed_elements.
+    `text` is the page source, `classed` its _classed_elements with templates.
     """
-    if CONTENT_BEGIN in text and _has_hanweb_marks(root):
-        return "hanweb-markers"
     by_id = (_BY_ID_OR_UCAP_TAG if any(tag in text for tag in _UCAP_TAGS) else _BY_ID)(root)
     # the first element of each template, each candidate classified once
     firsts: dict[tuple[str, bool], etree._Element] = {}
@@ -240,7 +240,9 @@ def _is_title_element(el: etree._Element) -> bool:
 
 
 def _markup_title(root: etree._Element, classed: list[etree._Element]) -> str | None:
-    """The heading the template marks as the title; the <title> element as a last resort."""
+    """The heading the template marks as the title; the <title> element as a last resort.
+
+    `classed` is the page's _classed_elements with titles."""
     for el in classed:
         if _is_title_element(el):
             text = normalise_space("".join(el.itertext()))
@@ -268,10 +270,12 @@ def clean_html(text: str, utf8: bytes | None = None) -> Document:
     root = parse_html(text, utf8)
     meta = _new_meta()
     _meta_tags(root, meta)
-    classed = _classed_elements(root, text)
-    if meta.get("title") is None:
+    find_title = meta.get("title") is None
+    hanweb = CONTENT_BEGIN in text and _has_hanweb_marks(root)
+    classed = _classed_elements(root, text, title=find_title, templates=not hanweb)
+    if find_title:
         meta["title"] = _markup_title(root, classed)
-    method = _mark_content(root, text, classed)
+    method = "hanweb-markers" if hanweb else _mark_content(root, text, classed)
     header, content, footer = page_lines(root, text)
     if content is None or footer is None:
         body = _read_lines(header, meta, find_title=True)

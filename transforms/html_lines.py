@@ -26,15 +26,22 @@ CONTENT_BEGIN = "ZJEG_RSS.content.begin"  # Hanweb's own marks; other templates'
 CONTENT_END = "ZJEG_RSS.content.end"
 # noncharacters: never text, so they can carry structure through the XSLT output
 _BREAK, _BEGIN, _END = "\ufdd0", "\ufdd1", "\ufdd2"
-_NOT_PAGE_TEXT = ("\x00", _BREAK, _BEGIN, _END)  # NULs, and the linearisation's own marks
+_MARKS = (_BREAK, _BEGIN, _END)
+_NOT_PAGE_TEXT = ("\x00", *_MARKS)  # NULs, and the linearisation's own marks
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # XPath costs ~0.5 us per node in libxml2: it runs only when the source has a needle, over the attribute axis
+# Needles for display / hidden in lower or upper case (Display and DISPLAY too); six-letter needles scan a page
+# several times faster than `none`, whose letters fill every page
+_HIDDEN_NEEDLES = ("idden", "isplay", "IDDEN", "ISPLAY")
 _HIDDEN_CANDIDATES = etree.XPath(  # contains() without translate(): a third cheaper; the regex decides
-    "//*/@hidden/.. | //*/@style[contains(., 'one') or contains(., 'ONE') or contains(., 'idden') or contains(., 'IDDEN')]/.."
+    "//*/@hidden/.. | //*/@style[" + " or ".join(f"contains(., '{needle}')" for needle in _HIDDEN_NEEDLES) + "]/.."
 )
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\ufeff")  # not whitespace to str.split, spaces on a page
 
+# Marks for content found by template: processing instructions match by name, where comments go through a
+# contains() predicate (the parser drops the page's own instructions, so these are only ever ours)
+_BEGIN_PI, _END_PI = "zwgk-content-begin", "zwgk-content-end"
 _LINEARISE = etree.XSLT(etree.XML(
     '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
     '<xsl:output method="text" encoding="utf-8"/>'
@@ -43,8 +50,10 @@ _LINEARISE = etree.XSLT(etree.XML(
     f'<xsl:template match="{"|".join(sorted(CELL_TAGS))}"><xsl:apply-templates/> | </xsl:template>'
     f"<xsl:template match=\"comment()[contains(., '{CONTENT_BEGIN}')]\">{_BEGIN}</xsl:template>"
     f"<xsl:template match=\"comment()[contains(., '{CONTENT_END}')]\">{_END}</xsl:template>"
+    f"<xsl:template match=\"processing-instruction('{_BEGIN_PI}')\">{_BEGIN}</xsl:template>"
+    f"<xsl:template match=\"processing-instruction('{_END_PI}')\">{_END}</xsl:template>"
     "</xsl:stylesheet>"
-))
+), regexp=False)  # lxml registers the EXSLT regexp functions on every call unless told not to: a sixth of its overhead
 
 MAX_HTML_CHARS = 20_000_000
 
@@ -66,7 +75,10 @@ def parse_html(text: str, utf8: bytes | None = None) -> etree._Element:
     """
     if len(text) > MAX_HTML_CHARS:
         raise HtmlError(f"page too large to clean: {len(text)} characters (limit {MAX_HTML_CHARS})")
-    for char in _NOT_PAGE_TEXT:  # str scans: bytes scans for these stall on UTF-8 continuation bytes
+    # NUL: a bytes scan (memchr); a str scan for it cannot skip. The marks: str scans (in bytes, they stall on the
+    # lead byte of every full-width punctuation mark)
+    unwanted = _MARKS if utf8 is not None and b"\x00" not in utf8 else _NOT_PAGE_TEXT
+    for char in unwanted:
         if char in text:
             text = text.replace(char, "")
             utf8 = None
@@ -93,14 +105,17 @@ def normalise_space(text: str) -> str:
 
 
 def mark_content(first: etree._Element, last: etree._Element) -> None:
-    """Bracket the content nodes (tails included) with the comments the linearisation turns into marks."""
-    first.addprevious(etree.Comment(CONTENT_BEGIN))
-    last.addnext(etree.Comment(CONTENT_END))
+    """Bracket the content nodes (tails included) with the instructions the linearisation turns into marks."""
+    first.addprevious(etree.ProcessingInstruction(_BEGIN_PI))
+    last.addnext(etree.ProcessingInstruction(_END_PI))
 
 
 def _hide(root: etree._Element, source: str) -> None:
-    if not ("idden" in source or "IDDEN" in source or "one" in source or "ONE" in source):
-        return  # not one of hidden, Hidden, HIDDEN, none, None, NONE
+    for needle in _HIDDEN_NEEDLES:
+        if needle in source:
+            break
+    else:
+        return
     for el in _HIDDEN_CANDIDATES(root):
         style = el.get("style")
         if el.get("hidden") is not None or (style and _HIDDEN_STYLE.search(style)):
@@ -108,11 +123,11 @@ def _hide(root: etree._Element, source: str) -> None:
 
 
 def _split(text: str) -> list[str]:
+    """Lines of whitespace-normalised text: spaces left beside a break go with the bars."""
     for mark in (_BEGIN, _END):  # a second or stray mark is only a line break
         if mark in text:
             text = text.replace(mark, _BREAK)
-    # the marks are not whitespace, so one pass normalises every line; spaces left beside a mark go with the bars
-    return [line for part in normalise_space(text).split(_BREAK) if (line := part.strip("| "))]
+    return [line for part in text.split(_BREAK) if (line := part.strip("| "))]
 
 
 def page_lines(
@@ -127,7 +142,8 @@ def page_lines(
     the tree was parsed from (a needle filter for the hidden-element query).
     """
     _hide(root, source)
-    text = bytes(_LINEARISE(root)).decode("utf-8")  # str() of a result is slower
+    # the marks are not whitespace, so one pass normalises every line
+    text = normalise_space(bytes(_LINEARISE(root)).decode("utf-8"))  # str() of a result is slower
     head, begin, rest = text.partition(_BEGIN)
     if not begin:
         return _split(text), None, None
