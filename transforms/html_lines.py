@@ -22,7 +22,7 @@ SKIP_TAGS = frozenset((
 ))
 CELL_TAGS = frozenset(("td", "th"))
 _HIDDEN_TAG = "zwgk-hidden"
-CONTENT_BEGIN = "ZJEG_RSS.content.begin"  # Hanweb's own marks; other templates' content gets the same comments
+CONTENT_BEGIN = "ZJEG_RSS.content.begin"  # Hanweb's own marks (comments); mark_content brackets other templates' content
 CONTENT_END = "ZJEG_RSS.content.end"
 # noncharacters: never text, so they can carry structure through the XSLT output
 _BREAK, _BEGIN, _END = "\ufdd0", "\ufdd1", "\ufdd2"
