@@ -132,9 +132,10 @@ def test_hidden_elements_never_reach_the_body() -> None:
         f"<div id='zoom'><p>{PARAGRAPH}</p><p style='display: none'>隐藏一</p><p STYLE='DISPLAY:NONE'>隐藏二</p>"
         "<div style='visibility : Hidden'><p>隐藏三</p></div><p hidden>隐藏四</p>"
         "<span style='color:red'>可见样式</span>尾巴<div style='color:red'><p>块一</p><p style='display:none'>隐藏五</p>"
-        "<script>bad()</script></div><table><tr><td style='font-weight:bold'>格一</td><td>格二</td></tr></table></div>"
+        "<script>bad()</script></div><table><tr><td style='font-weight:bold'>格一</td><td>格二</td></tr></table>"
+        "<p style='Display:None'>隐藏六</p><p style='border:none'>无边框</p></div>"
     ))
-    assert doc.body.split("\n") == [PARAGRAPH, "可见样式尾巴", "块一", "格一 | 格二"]
+    assert doc.body.split("\n") == [PARAGRAPH, "可见样式尾巴", "块一", "格一 | 格二", "无边框"]
 
 
 def test_header_lines_that_differ_only_in_digits_keep_their_own_values() -> None:
