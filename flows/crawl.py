@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_client, get_run_logger, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.concurrency.sync import concurrency
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from flows.discover import Discovery, discover, policy_for
 from flows.http import Fetcher, HostLimiter
+from flows.load_slot import ensure_load_limit, load_slot
 from flows.process import process_pages
 from flows.report import Progress, publish
-from flows.staging import discard, discard_stale, read_staged, stage, staging_dir
+from flows.staging import read_staged, stage, staging_area
 from flows.warehouse import CrawlBatch, LoadResult, connect, fetch_state, load
 from transforms.models import ArticleRef
 from zwgk import settings
@@ -82,16 +81,10 @@ class PortalEmptied(RuntimeError):
         self.summary = summary
 
 
-def ensure_load_limit() -> None:
-    """zwgk creates its own global concurrency limit: loads take it strictly, so a missing one is an error."""
-    with get_client(sync_client=True) as client:
-        client.upsert_global_concurrency_limit_by_name(settings.LOAD_LOCK_NAME, 1)
-
-
 @task(cache_policy=NO_CACHE)
 def load_snapshot(warehouse: str, batch: CrawlBatch) -> LoadResult:
     """One writer at a time across all flow runs (the limit), one transaction per snapshot (the loader)."""
-    with concurrency(settings.LOAD_LOCK_NAME, occupy=1, strict=True, timeout_seconds=settings.LOAD_WAIT_S):
+    with load_slot():
         con = connect(Path(warehouse))
         try:
             return load(con, batch)
@@ -117,9 +110,6 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
         con.close()
     discoveries = {p.name: discover_portal.submit(p) for p in portals}
     batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
-    root = Path(warehouse).resolve()
-    discard_stale(root)
-    folder = staging_dir(root, uuid.uuid4().hex)
     chunks: list[tuple[Portal, list[ArticleRef]]] = []
     summaries: dict[str, PortalSummary] = {}
     for portal in portals:
@@ -133,17 +123,15 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
         chunks.extend((portal, chunk) for chunk in _batches(found.refs, settings.ARTICLE_BATCH))
         logger.info("%s: %d articles listed", portal.name, len(found.refs))
     progress = Progress(len(chunks))
-    futures = [fetch_and_process.submit(portal, chunk, {r.url: known[r.url] for r in chunk if r.url in known}, str(folder))
-               for portal, chunk in chunks]
-    try:
+    with staging_area(Path(warehouse).resolve()) as folder:
+        futures = [fetch_and_process.submit(portal, chunk, {r.url: known[r.url] for r in chunk if r.url in known},
+                                            str(folder)) for portal, chunk in chunks]
         staged = []
         for future in futures:
             staged.append(future.result())
             progress.advance()
         batch.pages = read_staged(staged)
         result = load_snapshot(warehouse, batch)
-    finally:
-        discard(folder)
     progress.finish()
     for name, summary in summaries.items():
         per = result.per_portal.get(name, {})

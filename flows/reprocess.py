@@ -11,6 +11,7 @@ import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.load_slot import ensure_load_limit, load_slot
 from flows.process import process_pages
 from flows.warehouse import CrawlBatch, LoadResult, ProcessedPage, connect, load
 from transforms.models import RawPage
@@ -42,7 +43,8 @@ def reprocess_snapshot(warehouse: str) -> LoadResult:
         portals = sorted({r[1] for r in rows})
         batch = CrawlBatch(kind="reprocess", started_at=datetime.now(UTC), portals=portals,
                            pages=_stored_pages(con, rows), pages_listed=len(rows))
-        return load(con, batch)
+        with load_slot():
+            return load(con, batch)
     finally:
         con.close()
 
@@ -50,4 +52,5 @@ def reprocess_snapshot(warehouse: str) -> LoadResult:
 @flow(name="reprocess", log_prints=True)
 def reprocess(warehouse: str) -> LoadResult:
     """One snapshot: documents whose cleaned output changed get a new version; the rest keep theirs."""
+    ensure_load_limit()
     return reprocess_snapshot(warehouse)

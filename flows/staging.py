@@ -2,25 +2,56 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from flows.locks import held_by_someone
 from flows.warehouse import ProcessedPage
 
 STAGING_DIR = "staging"
-STALE_AFTER_S = 24 * 3600.0
 
 
-def staging_dir(warehouse: Path, run_id: str) -> Path:
-    path = warehouse / STAGING_DIR / run_id
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+@contextmanager
+def staging_area(warehouse: Path) -> Iterator[Path]:
+    """This run's folder of staged batches, removed on the way out. Each folder has a lock its run holds, so the
+    folders of runs that were killed are told from live ones at once and removed by the next run."""
+    root = warehouse / STAGING_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    _discard_dead(root)
+    while True:
+        name = uuid.uuid4().hex
+        lock = open(root / f"{name}.lock", "a+b")  # noqa: SIM115 - held for the run, closed below
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with suppress(FileNotFoundError):
+            if os.stat(root / f"{name}.lock").st_ino == os.fstat(lock.fileno()).st_ino:
+                break  # still ours: not removed as dead between its creation and the lock
+        lock.close()
+    folder = root / name
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        with suppress(FileNotFoundError):
+            os.unlink(root / f"{name}.lock")
+        lock.close()
+
+
+def _discard_dead(root: Path) -> None:
+    """Folders whose run is gone: never loaded, never will be."""
+    for entry in root.iterdir():
+        lock = entry if entry.suffix == ".lock" else root / f"{entry.name}.lock"
+        if held_by_someone(lock):
+            continue
+        shutil.rmtree(root / lock.stem, ignore_errors=True)
+        with suppress(FileNotFoundError):
+            os.unlink(lock)
 
 
 def stage(folder: Path, pages: list[ProcessedPage]) -> str:
@@ -38,19 +69,3 @@ def read_staged(paths: list[str]) -> Iterator[ProcessedPage]:
     for path in paths:
         with open(path, "rb") as fh:
             yield from pickle.load(fh)  # noqa: S301 - only files this run wrote
-
-
-def discard(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def discard_stale(warehouse: Path, older_than_s: float = STALE_AFTER_S) -> None:
-    """Batches left by runs killed before their load: never loaded. Recent folders may belong to a live run."""
-    root = warehouse / STAGING_DIR
-    if not root.is_dir():
-        return
-    cutoff = time.time() - older_than_s
-    for folder in root.iterdir():
-        with suppress(OSError):
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)

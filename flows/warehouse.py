@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import sqlite3
@@ -20,6 +19,7 @@ import duckdb
 import duckdb_extensions
 import polars as pl
 
+from flows.locks import file_lock
 from transforms import PARSER_VERSION
 from transforms.models import METADATA_FIELDS, Document, RawPage
 from zwgk.settings import SQL_DIR
@@ -63,7 +63,7 @@ def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only:
         return _open(folder, read_only)
     (folder / "data").mkdir(parents=True, exist_ok=True)
-    with _file_lock(folder / ".open.lock"):  # two first runs must not create the catalog at once
+    with file_lock(folder / ".open.lock"):  # two first runs must not create the catalog at once
         _wal_catalog(folder / "catalog.sqlite")
         return _open(folder, read_only)
 
@@ -85,18 +85,6 @@ def _open(folder: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             con.close()
             raise
     return con
-
-
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock across processes and threads (each holder opens the file itself); the kernel releases
-    it when the holder dies."""
-    with open(path, "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 _SQLITE_WAL_HEADER = b"\x02\x02"  # bytes 18-19 of a SQLite database file: read and write versions 2 = WAL
@@ -263,7 +251,7 @@ def _load_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     data_path = con.execute("SELECT value FROM ducklake_options(?) WHERE option_name = 'data_path'",
                             [CATALOG]).fetchone()
     folder = Path(str(data_path[0])).parent if data_path else Path(".")
-    with _file_lock(folder / ".load.lock"):
+    with file_lock(folder / ".load.lock"):
         yield
 
 

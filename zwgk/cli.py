@@ -93,11 +93,13 @@ class RunFailed(Exception):
 
 def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
     from flows.crawl import PortalEmptied, crawl
+    from flows.prefect_api import ApiStartError, prefect_api
     from flows.warehouse import WarehouseError
 
     try:
-        return crawl(portals=list(portals), warehouse=str(warehouse))
-    except WarehouseError as exc:
+        with prefect_api():
+            return crawl(portals=list(portals), warehouse=str(warehouse))
+    except (WarehouseError, ApiStartError) as exc:
         raise UserError(str(exc)) from exc
     except PortalEmptied as exc:
         _print_summary(exc.summary)
@@ -246,6 +248,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
+    from flows.prefect_api import ApiStartError, prefect_api
     from flows.reprocess import reprocess
     from flows.warehouse import WarehouseError
 
@@ -253,8 +256,9 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     if not (warehouse / "catalog.sqlite").exists():
         raise UserError(f"no warehouse at {warehouse}: nothing to reprocess (pass --warehouse DIR)")
     try:
-        result = reprocess(warehouse=str(warehouse))
-    except WarehouseError as exc:
+        with prefect_api():
+            result = reprocess(warehouse=str(warehouse))
+    except (WarehouseError, ApiStartError) as exc:
         raise UserError(str(exc)) from exc
     print(f"snapshot {result.snapshot_id} (reprocess): {result.docs_changed} documents re-versioned, "
           f"{result.docs_unchanged} unchanged; {result.indicators} indicator rows from the current parser")

@@ -30,6 +30,11 @@ MAX_LIST_PAGES = 200
 LOAD_LOCK_NAME = "zwgk-warehouse-load"  # Prefect global concurrency limit (1 slot) serialising loads
 SERVE_LIMIT = 2  # scheduled crawl runs at once under `zwgk serve`
 LOAD_WAIT_S = 3600.0  # how long a load waits for another run's load to finish
+# The load slot's lease: a run that dies holding the slot stops renewing it, and a shared Prefect server takes the
+# slot back this long after (its repossessor); a private API's dead holders are found at once (flows/load_slot.py).
+LOAD_LEASE_S = 60.0
+API_STARTUP_TIMEOUT_S = 180.0  # a fresh PREFECT_HOME runs its database migrations first
+API_SHUTDOWN_GRACE_S = 1.0  # the private Prefect API, its parent gone: a clean shutdown this long, then exit
 
 _NAME = re.compile(r"^[a-z0-9-]+$")
 
@@ -121,6 +126,15 @@ def warehouse_dir(explicit: str | Path | None = None) -> Path:
         return Path(explicit).resolve()
     env = os.environ.get("ZWGK_WAREHOUSE")
     return Path(env).resolve() if env else DEFAULT_WAREHOUSE
+
+
+def api_startup_timeout() -> float:
+    """Prefect's own variable for its ephemeral server, honoured for the private API that replaces it."""
+    value = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS")
+    try:
+        return float(value) if value else API_STARTUP_TIMEOUT_S
+    except ValueError:
+        return API_STARTUP_TIMEOUT_S
 
 
 def user_agent() -> str:

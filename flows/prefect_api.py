@@ -1,0 +1,128 @@
+"""The Prefect API a command talks to: PREFECT_API_URL when set, otherwise a private server that dies with us.
+
+Prefect's own ephemeral server is a plain child process: a `zwgk crawl` killed with SIGKILL (a cron timeout, the
+OOM killer) left it running, ~200 MB each, 5 kills in 8. The private server is the same app (Prefect's
+`create_app` in ephemeral mode, on PREFECT_HOME's database) started by zwgk, and it watches its parent: when the
+parent is gone it shuts down within a second, and the kernel's parent-death signal covers the common case at once.
+
+Run as `python -m flows.prefect_api PARENT_PID PORT` (zwgk starts it; not meant to be started by hand).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import requests
+
+from zwgk import settings
+
+_PR_SET_PDEATHSIG = 1
+_private_url: str | None = None  # the API this process started, while it runs
+
+
+class ApiStartError(RuntimeError):
+    """The private Prefect API did not come up: the message carries what it printed."""
+
+
+def private_api_url() -> str | None:
+    """The URL of the private API when this process runs one: then only processes of this machine that share
+    PREFECT_HOME can hold the API's concurrency slots."""
+    return _private_url
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            raise ApiStartError(f"the Prefect API exited with status {proc.returncode}: {err.strip()[-600:]}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(f"{url}/health", timeout=2).ok:
+                return
+        time.sleep(0.1)
+    raise ApiStartError(f"the Prefect API did not answer on {url} within {timeout:.0f} s "
+                        "(raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS on a slow machine)")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def prefect_api() -> Iterator[str]:
+    """Every Prefect call inside talks to this API; a private one is stopped on the way out (or dies with us)."""
+    global _private_url
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    configured = PREFECT_API_URL.value()
+    if configured:
+        yield str(configured)
+        return
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "flows.prefect_api", str(os.getpid()), str(port)], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=settings.PROJECT_ROOT)
+    try:
+        _wait_healthy(proc, url, settings.api_startup_timeout())
+        if proc.stderr:
+            proc.stderr.close()  # nothing reads it from here on: a full pipe must not block the server
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            _private_url = url
+            try:
+                yield url
+            finally:
+                _private_url = None
+    finally:
+        _stop(proc)
+
+
+def _die_with(parent: int) -> None:
+    """Shut down when `parent` is gone: the parent-death signal first, a watch on the parent as the backstop (the
+    signal follows the parent's thread that started us, and is lost if the parent died before it was set)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn shuts down cleanly on SIGTERM
+        time.sleep(settings.API_SHUTDOWN_GRACE_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def main(argv: list[str]) -> None:
+    parent, port = int(argv[0]), int(argv[1])
+    _die_with(parent)
+    import uvicorn
+
+    uvicorn.run("prefect.server.api.server:create_app", factory=True, host="127.0.0.1", port=port, log_level="error",
+                lifespan="on", timeout_graceful_shutdown=int(settings.API_SHUTDOWN_GRACE_S))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

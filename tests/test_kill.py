@@ -1,0 +1,132 @@
+"""`zwgk crawl` killed with SIGKILL at several moments: nothing of the run is left running or held, the next completes.
+
+Before: Prefect's ephemeral API server outlived a killed crawl (5 kills in 8), and a kill while the load held the
+`zwgk-warehouse-load` slot left the slot taken for good, so every later load on the machine waited an hour and failed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from flows.load_slot import HOLDER_LOCK
+from flows.locks import held_by_someone
+from flows.warehouse import SQL_DIR, connect
+from mirror.server import Mirror, column_slots, synthetic_articles
+from zwgk import settings
+
+pytestmark = pytest.mark.slow
+
+PAGES = 240
+
+
+def _state(pid: int) -> str | None:
+    """The process state letter, None when there is no such process (a zombie is 'Z': it runs nothing)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _descendants(pid: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _active_load_slots(prefect_home: Path) -> int:
+    db = prefect_home / "prefect.db"
+    if not db.exists():
+        return 0
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as con:
+        try:
+            row = con.execute("SELECT active_slots FROM concurrency_limit_v2 WHERE name = ?",
+                              [settings.LOAD_LOCK_NAME]).fetchone()
+        except sqlite3.OperationalError:  # tables not migrated yet
+            return 0
+    return int(row[0]) if row else 0
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            pytest.fail(f"the crawl ended (status {proc.returncode}) before {what}: {proc.stderr.read() if proc.stderr else ''}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.002)
+
+
+def _snapshots(wh: Path) -> int:
+    if not (wh / "catalog.sqlite").exists():
+        return 0
+    con = connect(wh, read_only=True)
+    try:
+        for path in sorted((SQL_DIR / "checks").glob("*.sql")):
+            assert con.execute(path.read_text(encoding="utf-8")).fetchall() == [], path.name
+        return int(con.execute("SELECT count(*) FROM snapshots").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_sigkill_at_any_moment_leaves_nothing_that_stops_the_next_run(tmp_path: Path) -> None:
+    home, wh = tmp_path / "prefect-home", tmp_path / "wh"
+    home.mkdir()
+    env = {**os.environ, "PREFECT_HOME": str(home), "ZWGK_WAREHOUSE": str(wh)}
+    env.pop("PREFECT_API_URL", None)
+    with Mirror(synthetic_articles(13, PAGES, column_slots(["a"], 2)), perpage=15) as mirror:
+        config = tmp_path / "portals.toml"
+        config.write_text(mirror.jcms_config("killed", ["a"], rate=1000.0), encoding="utf-8")
+
+        def start() -> subprocess.Popen[str]:
+            return subprocess.Popen([sys.executable, "-m", "zwgk.cli", "crawl", "--config", str(config)], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+        def articles_fetched() -> int:
+            return sum(1 for r in mirror.requests if "/art/" in r[3])
+
+        moments: list[tuple[str, Callable[[subprocess.Popen[str]], bool]]] = [
+            ("the Prefect API is starting", lambda proc: bool(_descendants(proc.pid))),
+            ("articles are being fetched", lambda proc: articles_fetched() >= 40),
+            ("the load holds the slot", lambda proc: held_by_someone(home / HOLDER_LOCK) and _active_load_slots(home) == 1),
+        ]
+        for what, condition in moments:
+            before = _snapshots(wh)
+            mirror.requests.clear()
+            proc = start()
+            _wait_for(lambda proc=proc, condition=condition: condition(proc), 240, what, proc)  # type: ignore[misc]
+            spawned = _descendants(proc.pid)
+            proc.send_signal(signal.SIGKILL)
+            assert proc.wait(timeout=30) == -signal.SIGKILL
+            deadline = time.monotonic() + 15
+            while any(_state(pid) not in (None, "Z") for pid in spawned) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert all(_state(pid) in (None, "Z") for pid in spawned), f"{what}: processes of the killed run remain"
+            assert _snapshots(wh) == before, what  # consistent, and nothing half-loaded became visible
+        assert _active_load_slots(home) == 1  # the last kill left the slot taken, as a dead run does
+
+        done = subprocess.run([sys.executable, "-m", "zwgk.cli", "crawl", "--config", str(config)], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert f"killed: listed {PAGES}, fetched {PAGES}" in done.stdout
+    assert _snapshots(wh) == 1
+    assert _active_load_slots(home) == 0
+    assert not any((wh / "staging").iterdir())  # the killed runs' staged batches are gone too
