@@ -9,16 +9,18 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from flows.discover import Discovery, discover, policy_for
+from flows.discover import list_portal, policy_for
 from flows.http import Fetcher, HostLimiter
 from flows.load_slot import ensure_load_limit, load_slot
 from flows.process import process_pages
 from flows.report import Progress, publish
 from flows.staging import read_staged, stage, staging_area
-from flows.warehouse import CrawlBatch, LoadResult, connect, fetch_state, load
+from flows.warehouse import CrawlBatch, LoadResult, connect, doc_id_for, fetch_state, load
+from transforms.listing.plan import Listing
 from transforms.models import ArticleRef
 from zwgk import settings
 from zwgk.settings import Portal
@@ -37,6 +39,7 @@ class PortalSummary:
     changed: int = 0
     gone: int = 0
     notes: list[str] = field(default_factory=list)
+    state: str = "ok"  # ok | incomplete (not every list was read: nothing marked gone) | failed: why
 
 
 @dataclass
@@ -51,10 +54,14 @@ class CrawlSummary:
 
 
 @task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5,
-      cache_policy=NO_CACHE)
-def discover_portal(portal: Portal) -> Discovery:
-    """List a portal's articles (column page + paging). Retried as a whole on unexpected I/O errors."""
-    return discover(Fetcher(_LIMITER), portal)
+      cache_policy=NO_CACHE, task_run_name="list {portal.name}")
+def discover_portal(portal: Portal) -> Listing | State:
+    """List a portal's articles. A portal behind a challenge or login wall, or listing nothing, ends this task
+    Failed with the reason (the run goes on; its other portals are not held back)."""
+    listing = list_portal(Fetcher(_LIMITER), portal)
+    if listing.failed:
+        return Failed(message=f"{portal.name}: {listing.failed}", data=listing)
+    return listing
 
 
 @task(cache_policy=NO_CACHE)
@@ -92,6 +99,17 @@ def load_snapshot(warehouse: str, batch: CrawlBatch) -> LoadResult:
             con.close()
 
 
+def _validators(known: dict[str, tuple[str | None, str | None]], portal: str,
+                refs: list[ArticleRef]) -> dict[str, tuple[str | None, str | None]]:
+    """Validators follow the document (portal + path), so a portal moving from http to https keeps them."""
+    out = {}
+    for ref in refs:
+        found = known.get(doc_id_for(portal, ref.url))
+        if found:
+            out[ref.url] = found
+    return out
+
+
 def _batches(refs: list[ArticleRef], size: int) -> list[list[ArticleRef]]:
     return [refs[i : i + size] for i in range(0, len(refs), size)]
 
@@ -113,22 +131,31 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
     chunks: list[tuple[Portal, list[ArticleRef]]] = []
     summaries: dict[str, PortalSummary] = {}
     for portal in portals:
-        found: Discovery = discoveries[portal.name].result()
-        summary = PortalSummary(portal=portal.name, listed=len(found.refs), notes=found.errors + found.notes)
+        listing = discoveries[portal.name]
+        listing.wait()
+        found = listing.state.result(raise_on_failure=False)
+        if not isinstance(found, Listing):  # the task itself crashed (its retries spent): the portal failed
+            found = Listing(portal=portal.name, refs=[], attachments=[], notes=[], complete=False,
+                            failed=f"listing crashed: {found}", columns=[])
+        notes = [*([f"FAILED: {found.failed}"] if found.failed and found.failed not in found.notes else []),
+                 *found.notes]
+        summary = PortalSummary(portal=portal.name, listed=len(found.refs), notes=notes,
+                                state=f"failed: {found.failed}" if found.failed else "ok" if found.complete else "incomplete")
         summaries[portal.name] = summary
         batch.pages_listed += len(found.refs)
-        batch.notes.extend(f"{portal.name}: {n}" for n in found.notes + found.errors)
+        batch.notes.extend(f"{portal.name}: {n}" for n in notes)
         if found.complete and found.refs:
             batch.listed_urls[portal.name] = {r.url for r in found.refs}
-        chunks.extend((portal, chunk) for chunk in _batches(found.refs, settings.ARTICLE_BATCH))
-        logger.info("%s: %d articles listed", portal.name, len(found.refs))
+        fetched = found.refs if portal.max_pages is None else found.refs[: portal.max_pages]
+        chunks.extend((portal, chunk) for chunk in _batches(fetched, settings.ARTICLE_BATCH))
+        logger.info("%s: %d articles listed (%s)", portal.name, len(found.refs), summary.state)
     progress = Progress(len(chunks))
     with staging_area(Path(warehouse).resolve()) as folder:
-        futures = [fetch_and_process.submit(portal, chunk, {r.url: known[r.url] for r in chunk if r.url in known},
-                                            str(folder)) for portal, chunk in chunks]
+        futures = [fetch_and_process.submit(portal, chunk, _validators(known, portal.name, chunk), str(folder))
+                   for portal, chunk in chunks]
         staged = []
-        for future in futures:
-            staged.append(future.result())
+        for batch_future in futures:
+            staged.append(batch_future.result())
             progress.advance()
         batch.pages = read_staged(staged)
         result = load_snapshot(warehouse, batch)

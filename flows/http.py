@@ -7,13 +7,13 @@ import random
 import socket
 import threading
 import time
-import urllib.robotparser
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from protego import Protego
 
 from transforms.models import RawPage
 from zwgk import settings
@@ -83,7 +83,7 @@ class Fetcher:
         self.limiter = limiter or HostLimiter()
         self.attempts = attempts or settings.FETCH_ATTEMPTS
         self.backoff_base = settings.BACKOFF_BASE_S if backoff_base is None else backoff_base
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, Protego | str | None] = {}
         self._robots_lock = threading.Lock()
 
     # -- policy --------------------------------------------------------------------------------
@@ -105,27 +105,37 @@ class Fetcher:
                 if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved:
                     raise FetchRefused(f"{host} resolves to private address {addr}; set allow_private for this portal")
 
-    def robots_allows(self, url: str, policy: Policy) -> bool:
+    def robots(self, url: str, policy: Policy) -> Protego | str | None:
+        """The site's rules (RFC 9309, via Protego: `*` and `$` in paths, longest match wins); None: no rules
+        (4xx, allow all); a string: the rules could not be read (5xx, network), so nothing is fetched this run."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:
-            known = origin in self._robots
-        if not known:
-            parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
-            try:
-                self.limiter.wait(parts.netloc, policy.rate)
-                resp = self.session.get(origin + "/robots.txt", timeout=(settings.CONNECT_TIMEOUT_S, settings.READ_TIMEOUT_S))
-                if resp.status_code == 200:
-                    assert parser is not None
-                    parser.parse(resp.text.splitlines())
-                else:
-                    parser = None  # no robots.txt: everything allowed
-            except requests.RequestException:
-                parser = None
-            with self._robots_lock:
-                self._robots[origin] = parser
-        parser = self._robots[origin]
-        return True if parser is None else parser.can_fetch(settings.user_agent(), url)
+            if origin in self._robots:
+                return self._robots[origin]
+        rules: Protego | str | None
+        try:
+            self.limiter.wait(parts.netloc, policy.rate)
+            resp = self.session.get(origin + "/robots.txt", timeout=(settings.CONNECT_TIMEOUT_S, settings.READ_TIMEOUT_S))
+            if resp.status_code == 200:
+                rules = Protego.parse(resp.text)
+            elif 400 <= resp.status_code < 500:
+                rules = None
+            else:
+                rules = f"robots.txt unreachable (HTTP {resp.status_code}): the site is not crawled this run"
+        except requests.RequestException as exc:
+            rules = f"robots.txt unreachable ({type(exc).__name__}): the site is not crawled this run"
+        with self._robots_lock:
+            self._robots.setdefault(origin, rules)
+            return self._robots[origin]
+
+    def effective_rate(self, url: str, policy: Policy) -> float:
+        """The portal's rate, or slower when robots.txt asks for a Crawl-delay."""
+        rules = self._robots.get("{0.scheme}://{0.netloc}".format(urlsplit(url)))
+        delay = rules.crawl_delay(settings.user_agent()) if isinstance(rules, Protego) else None
+        if delay and delay > 0 and policy.rate > 0:
+            return min(policy.rate, 1.0 / float(delay))
+        return policy.rate
 
     # -- fetching ------------------------------------------------------------------------------
     def fetch(self, url: str, portal: str, policy: Policy, *, method: str = "GET", data: dict[str, str] | None = None,
@@ -133,7 +143,10 @@ class Fetcher:
         """Never raises for a bad page: the failure is in the returned RawPage."""
         try:
             self.check(url, policy)
-            if not self.robots_allows(url, policy):
+            rules = self.robots(url, policy)
+            if isinstance(rules, str):
+                raise FetchRefused(rules)
+            if rules is not None and not rules.can_fetch(url, settings.user_agent()):
                 raise FetchRefused("disallowed by robots.txt")
         except FetchRefused as exc:
             return RawPage(url=url, portal=portal, status=None, fetched_at=_now(), attempts=0, error=f"refused: {exc}")
@@ -143,10 +156,11 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         host = urlsplit(url).netloc
+        rate = self.effective_rate(url, policy)
         error = "not fetched"
         status: int | None = None
         for attempt in range(1, self.attempts + 1):
-            self.limiter.wait(host, policy.rate)
+            self.limiter.wait(host, rate)
             retry_after: float | None = None
             try:
                 page = self._once(url, portal, policy, method, data, headers)
@@ -195,7 +209,8 @@ class Fetcher:
         if resp.status_code == 304:
             resp.close()
             return RawPage(url=url, portal=portal, status=304, fetched_at=fetched_at, not_modified=True,
-                           etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
+                           etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"),
+                           final_url=current)
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > settings.MAX_PAGE_BYTES:
             resp.close()
@@ -213,9 +228,9 @@ class Fetcher:
         content = b"".join(chunks)
         page = RawPage(url=url, portal=portal, status=resp.status_code, fetched_at=fetched_at, content=content,
                        content_type=resp.headers.get("Content-Type"), etag=resp.headers.get("ETag"),
-                       last_modified=resp.headers.get("Last-Modified"))
+                       last_modified=resp.headers.get("Last-Modified"), final_url=current)
         if resp.status_code != 200:
             page.error = f"HTTP {resp.status_code}"
-            page.content = b""
+            page.content = content[: settings.ERROR_BODY_BYTES]  # to name a challenge or login wall; never stored
             page.retry_after = _retry_after(resp.headers.get("Retry-After"))
         return page

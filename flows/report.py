@@ -39,7 +39,7 @@ class Progress:
 
 def publish(summaries: list[Any], result: LoadResult, warehouse: str) -> None:
     """A table per portal and a markdown report: failures with their reasons, top indicators found."""
-    rows = [{"portal": s.portal, "listed": s.listed, "fetched": s.fetched, "unchanged": s.unchanged, "failed": s.failed,
+    rows = [{"portal": s.portal, "state": s.state, "listed": s.listed, "fetched": s.fetched, "unchanged": s.unchanged, "failed": s.failed,
              "new": s.new, "changed": s.changed, "gone": s.gone, "indicators": result.per_portal.get(s.portal, {}).get("indicators", 0),
              "notes": "; ".join(s.notes)} for s in summaries]
     create_table_artifact(rows, key="crawl-portals", description=f"snapshot {result.snapshot_id}: per-portal counts")

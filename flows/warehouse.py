@@ -190,16 +190,24 @@ class LoadResult:
 
 
 def fetch_state(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
-    """url -> (etag, last_modified) of the latest successful fetch whose document is stored."""
+    """doc_id -> (etag, last_modified) of the latest successful fetch of a stored document's page, whatever URL
+    it was fetched under (the document is its portal + path: an http -> https move keeps its validators)."""
+    stored = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
     rows = con.execute(
         """
-        SELECT url, etag, last_modified FROM (
-            SELECT url, etag, last_modified, row_number() OVER (PARTITION BY url ORDER BY snapshot_id DESC) AS rn
-            FROM fetches WHERE error IS NULL
-        ) WHERE rn = 1 AND url IN (SELECT url FROM documents)
+        SELECT portal, url, etag, last_modified FROM (
+            SELECT portal, url, etag, last_modified, snapshot_id,
+                   row_number() OVER (PARTITION BY portal, url ORDER BY snapshot_id DESC) AS rn
+            FROM fetches WHERE error IS NULL AND (etag IS NOT NULL OR last_modified IS NOT NULL)
+        ) WHERE rn = 1 ORDER BY snapshot_id
         """
     ).fetchall()
-    return {url: (etag, lm) for url, etag, lm in rows}
+    state: dict[str, tuple[str | None, str | None]] = {}
+    for portal, url, etag, last_modified in rows:  # later snapshots overwrite earlier ones
+        doc_id = doc_id_for(portal, url)
+        if doc_id in stored:
+            state[doc_id] = (etag, last_modified)
+    return state
 
 
 def _counter(result: LoadResult, portal: str, key: str, n: int = 1) -> None:

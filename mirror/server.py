@@ -9,6 +9,7 @@ cut connections, raw bodies) and every request is logged with its arrival time.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import threading
 import time
@@ -22,14 +23,23 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from mirror import lists
 from mirror.render import render
 from mirror.synthetic import report
 from transforms.clean import clean_text
 from transforms.models import Document
 
 JCMS_COLUMN = "1229000001"
-DEMO_PORTS = (18731, 18732)
+DEMO_PORTS = (18731, 18732, 18733, 18734, 18735, 18736, 18737)
 GENERIC_LIST = "/list/index.html"
+# The list kinds of mirror/lists.py beside our own JCMS: host -> (kind, the host's lists, articles per list)
+VARIANTS: dict[str, tuple[str, tuple[str, ...], tuple[int, ...]]] = {
+    "pinned": ("jcms-pinned", ("1229100101",), (34,)),  # one pinned + 33 counted
+    "jpaas": ("jpaas", ("1229187636", "1229187637"), (23, 12)),
+    "xxgk": ("xxgk", ("1229106886",), (25,)),
+    "trs": ("trs", ("jhzj",), (25,)),
+    "challenge": ("challenge", ("1229200001",), (3,)),
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class Article:
     body: str | None = None  # replaces the seed body (tests edit pages this way)
     column: str | None = JCMS_COLUMN  # JCMS column listing it; None: listed on the host's generic list page
     overrides: tuple[tuple[str, str], ...] = ()  # metadata fields replaced on the rendered page
+    pinned: bool = False  # a jcms-pinned column shows it first and does not count it in its total
 
 
 SEED_ARTICLES: tuple[Article, ...] = (
@@ -73,6 +84,29 @@ DEMO_ARTICLES: tuple[Article, ...] = (
 # listed in the demo column but answering 404: a page the portal has taken down (shows in fetch_failures)
 DEMO_VANISHED = Article("000_1bd96e9ad22cf9b6.txt", "jcms", f"/art/2023/1/10/art_{JCMS_COLUMN}_4900001.html",
                         "2023-01-10", "hanweb-xxgk", title="镜湖新区开发办2022年工作总结")
+
+
+def _variant_path(kind: str, column: str, date: str, n: int) -> str:
+    y, m, d = (int(x) for x in date.split("-"))
+    if kind == "jpaas":
+        return f"/col/col{column}/art/{y}/art_{hashlib.md5(f'{column}-{n}'.encode()).hexdigest()}.html"
+    if kind == "trs":
+        return f"/zwgk/{column}/{y}{m:02d}/t{y}{m:02d}{d:02d}_{8000000 + n}.html"
+    return f"/art/{y}/{m}/{d}/art_{column}_{8000000 + n}.html"
+
+
+def variant_articles(seed: int = 17) -> tuple[Article, ...]:
+    """Synthetic reports listed the way each variant host lists them (VARIANTS)."""
+    out, n = [], 0
+    for host, (kind, columns, counts) in VARIANTS.items():
+        for column, count in zip(columns, counts, strict=True):
+            for k in range(count):
+                rep = report(seed, n)
+                date = rep.metadata["published_at"]
+                out.append(Article(f"synthetic:{seed}:{n}", host, _variant_path(kind, column, date, n), date, rep.layout,
+                                   title=rep.metadata["title"], column=column, pinned=kind == "jcms-pinned" and k == 0))
+                n += 1
+    return tuple(out)
 
 
 def column_slots(hosts: Iterable[str], columns_per_host: int) -> list[tuple[str, str]]:
@@ -131,8 +165,12 @@ def article_html(article: Article) -> str:
     return render(article.layout, meta, body, SITE_NAMES.get(article.host, "绍兴市人民政府(镜像)"))
 
 
+def _title(article: Article) -> str:
+    return dict(article.overrides).get("title") or article.title or _seed_document(article.seed).metadata.get("title") or ""
+
+
 def _record(article: Article) -> str:
-    title = escape(dict(article.overrides).get("title") or article.title or _seed_document(article.seed).metadata.get("title") or "")
+    title = escape(_title(article))
     return f'<record><![CDATA[<li><a href="{article.path}" title="{title}" target="_blank">{title}</a><span>{article.date}</span></li>]]></record>'
 
 
@@ -157,10 +195,11 @@ class Mirror:
     """Portal hosts on 127.0.0.1; pages can be edited, removed and added while running (for versioning tests)."""
 
     def __init__(self, articles: tuple[Article, ...] = SEED_ARTICLES, perpage: int = 2,
-                 hosts: Iterable[str] = ()) -> None:
+                 hosts: Iterable[str] = (), sites: dict[str, str] | None = None) -> None:
         self.articles: list[Article] = list(articles)
         self.perpage = perpage
-        self.hosts = list(dict.fromkeys([*hosts, *(a.host for a in articles)]))
+        self.hosts = list(dict.fromkeys([*hosts, *(a.host for a in articles), *(sites or {})]))
+        self.sites = dict(sites or {})  # host -> list kind (mirror/lists.py); "jcms" when not named
         self.requests: list[tuple[float, str, str, str]] = []  # (arrival time, host, method, path) of every request
         self.faults: dict[str, Fault] = {}  # by path, any host
         self.extra_pages: dict[tuple[str, str], tuple[bytes, str]] = {}  # (host, path) -> (body, content type)
@@ -193,15 +232,18 @@ class Mirror:
 
     @classmethod
     def demo(cls) -> Mirror:
-        """What `zwgk demo` serves: the seeds, a constructed follow-up report and a page that has vanished."""
-        mirror = cls((*DEMO_ARTICLES, DEMO_VANISHED))
+        """What `zwgk demo` serves: the seeds, a constructed follow-up report, a page that has vanished, and a host
+        of each other list kind (a JCMS column with a pinned record, jpaas units, an xxgk catalogue, a TRS list, a
+        host behind an anti-bot challenge)."""
+        mirror = cls((*DEMO_ARTICLES, DEMO_VANISHED, *variant_articles()),
+                     sites={host: kind for host, (kind, _c, _n) in VARIANTS.items()})
         mirror.faults[DEMO_VANISHED.path] = Fault(status=404)
         return mirror
 
     def columns(self, host: str) -> list[str]:
         return sorted({c for h, c in self._columns if h == host})
 
-    def page(self, host: str, path: str) -> tuple[bytes, str] | None:
+    def page(self, host: str, path: str, query: str = "") -> tuple[bytes, str] | None:
         with self._lock:
             extra = self.extra_pages.get((host, path))
             article = self._by_path.get((host, path))
@@ -215,11 +257,14 @@ class Mirror:
             return b"User-agent: *\nDisallow: /private/\n", "text/plain; charset=utf-8"
         if path in ("/", "/index.html"):
             names = ("计划总结", "规划计划", "政府工作报告")
-            links = "".join(f'<li><a href="/col/col{c}/index.html">{names[n % len(names)]}</a></li>'
+            links = "".join(f'<li><a href="{urlsplit(self.column_url(host, c)).path}">{names[n % len(names)]}</a></li>'
                             for n, c in enumerate(self.columns(host)))
             return ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>首页</title></head><body><ul>'
                     '<li><a href="/col/col1/index.html">新闻动态</a></li><li><a href="javascript:void(0)">工作总结</a></li>'
                     f"{links}</ul></body></html>").encode(), html
+        kind = self.sites.get(host, "jcms")
+        if kind != "jcms":
+            return self._list_page(kind, host, path, parse_qs(query))
         if path == GENERIC_LIST:
             links = "".join(f'<li><a href="{a.path}">{escape(a.path)}</a></li>' for a in self.articles
                             if a.host == host and a.column is None)
@@ -229,6 +274,63 @@ class Mirror:
             if h == host and path == f"/col/col{column}/index.html":
                 records = [_record(a) for a in listed[: self.perpage]]
                 return column_page(column, records, len(listed), self.perpage).encode("utf-8"), html
+        return None
+
+    def listed(self, host: str, column: str) -> list[Article]:
+        with self._lock:
+            return list(self._columns.get((host, column), []))
+
+    def _entries(self, articles: list[Article]) -> list[lists.Entry]:
+        return [lists.Entry(a.path, _title(a), a.date) for a in articles]
+
+    def _list_page(self, kind: str, host: str, path: str, query: dict[str, list[str]]) -> tuple[bytes, str] | None:
+        """Column pages and list APIs of the other list kinds (mirror/lists.py)."""
+        html, columns = "text/html; charset=utf-8", [c for h, c in self._columns if h == host]
+        for n, column in enumerate(sorted(columns)):
+            listed = self.listed(host, column)
+            if kind == "jcms-pinned" and path == f"/col/col{column}/index.html":
+                pinned = [a for a in listed if a.pinned]
+                counted = [a for a in listed if not a.pinned]
+                page = lists.jcms_pinned_column(column, column[-6:], self._entries(pinned), self._entries(counted))
+                return page.encode("utf-8"), html
+            if kind in ("jpaas", "xxgk") and path == f"/col/col{column}/index.html":
+                page = lists.jpaas_column(column, ("unitbuild", "loadpagedata")[n % 2]) if kind == "jpaas" \
+                    else lists.xxgk_column(column, f"C{column[-4:]}")
+                return page.encode("utf-8"), html
+            if kind == "jpaas" and path == lists.JPAAS_UNIT and query.get("pageId", [""])[0] == column:
+                try:
+                    paging = json.loads(query.get("paramJson", ["{}"])[0])
+                    page_no, size = int(paging.get("pageNo", 1)), int(paging.get("pageSize", lists.JPAAS_PAGE_SIZE))
+                except (ValueError, AttributeError):
+                    return b'{"success": false, "data": null}', "application/json"
+                return lists.jpaas_unit_answer(self._entries(listed), page_no, size), "application/json;charset=UTF-8"
+            if kind == "trs":
+                for index in range(max(1, -(-len(listed) // lists.TRS_PER_PAGE))):
+                    name = "index.html" if index == 0 else f"index_{index}.html"
+                    if path == f"/zwgk/{column}/{name}":
+                        return lists.trs_list(self._entries(listed), index).encode("utf-8"), html
+        return None
+
+    def post(self, host: str, path: str, query: dict[str, list[str]], form: dict[str, list[str]]) -> tuple[bytes, str] | None:
+        """What a list API answers to a POST; None: not found."""
+        kind = self.sites.get(host, "jcms")
+        first = {k: v[0] for k, v in {**query, **form}.items()}
+        try:
+            start, end = int(first.get("startrecord", "1")), int(first.get("endrecord", "45"))
+            page = int(first.get("currpage", "1") or 1)
+        except ValueError:
+            return b"bad paging parameters", "text/plain"
+        xml = "text/xml; charset=utf-8"
+        if kind == "jcms" and path.endswith("/jpage/dataproxy.jsp") and self.columns(host):
+            return self.dataproxy(host, first.get("columnid", ""), start, end), xml
+        if kind == "jcms-pinned" and path == "/module/web/jpage/dataproxy.jsp":
+            counted = [a for a in self.listed(host, first.get("columnid", "")) if not a.pinned]
+            return lists.jcms_pinned_window(self._entries(counted), start, end).encode("utf-8"), xml
+        if kind == "xxgk" and path == "/module/xxgk/search.jsp":
+            for column in self.columns(host):
+                if first.get("infotypeId") == f"C{column[-4:]}":
+                    answer = lists.xxgk_search_answer(self._entries(self.listed(host, column)), page)
+                    return answer.encode("utf-8"), "text/html; charset=utf-8"
         return None
 
     def dataproxy(self, host: str, column: str, start: int, end: int) -> bytes:
@@ -282,6 +384,8 @@ class Mirror:
         return self.base_url(host) + path
 
     def column_url(self, host: str, column: str) -> str:
+        if self.sites.get(host) == "trs":
+            return self.url(host, f"/zwgk/{column}/index.html")
         return self.url(host, f"/col/col{column}/index.html")
 
     def jcms_config(self, name: str, hosts: Iterable[str], rate: float = 50.0, schedule: str = "0 3 * * *") -> str:
@@ -291,18 +395,22 @@ class Mirror:
                 f'rate = {rate}\nschedule = "{schedule}"\nallow_private = true\n')
 
     def config_toml(self) -> str:
-        """The portal config a user would write for the two demo sites."""
-        return (
-            self.jcms_config("jinghu-mirror", ["jcms"]) + "\n"
-            "[[portals]]\n"
-            'name = "wenku-mirror"\n'
-            'cms = "generic"\n'
-            f'start_urls = ["{self.url("mirror", GENERIC_LIST)}"]\n'
-            "article_pattern = '/art/\\d{4}/'\n"
-            "rate = 50.0\n"
-            'schedule = "30 3 * * *"\n'
-            "allow_private = true\n"
-        )
+        """The portal config a user would write for the mirror's sites: one portal per site."""
+        entries = []
+        for n, (host, (kind, _columns, _counts)) in enumerate(VARIANTS.items()):
+            if host in self.hosts:
+                cms = {"jcms-pinned": "jcms", "challenge": "jcms", "trs": "generic"}.get(kind, kind)
+                urls = ", ".join(f'"{self.column_url(host, c)}"' for c in self.columns(host))
+                entries.append(f'[[portals]]\nname = "{host}-mirror"\ncms = "{cms}"\nstart_urls = [{urls}]\n'
+                               f'rate = 50.0\nschedule = "{10 + n} 3 * * *"\nallow_private = true\n')
+        if "jcms" in self.hosts:
+            entries.append(self.jcms_config("jinghu-mirror", ["jcms"]))
+        if "mirror" in self.hosts:
+            entries.append('[[portals]]\nname = "wenku-mirror"\ncms = "generic"\n'
+                           f'start_urls = ["{self.url("mirror", GENERIC_LIST)}"]\n'
+                           "article_pattern = '/art/\\d{4}/'\nrate = 50.0\n"
+                           'schedule = "30 3 * * *"\nallow_private = true\n')
+        return "\n".join(entries)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -375,11 +483,15 @@ def _handler(mirror: Mirror, host: str) -> type[BaseHTTPRequestHandler]:
             return True
 
         def do_GET(self) -> None:
-            path = urlsplit(self.path).path
+            split = urlsplit(self.path)
+            path = split.path
             mirror.requests.append((time.monotonic(), host, "GET", self.path))
             if self._faulty(path):
                 return
-            found = mirror.page(host, path)
+            if mirror.sites.get(host) == "challenge" and path != "/robots.txt":
+                self._challenge()
+                return
+            found = mirror.page(host, path, split.query)
             if found is None:
                 self._send(404, b"<html><body>404 Not Found</body></html>")
                 return
@@ -392,17 +504,22 @@ def _handler(mirror: Mirror, host: str) -> type[BaseHTTPRequestHandler]:
             form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
             if self._faulty(split.path):
                 return
-            if not split.path.endswith("/jpage/dataproxy.jsp") or not mirror.columns(host):
+            if mirror.sites.get(host) == "challenge":
+                self._challenge()
+                return
+            found = mirror.post(host, split.path, parse_qs(split.query), form)
+            if found is None:
                 self._send(404, b"not found")
                 return
-            query = parse_qs(split.query)
-            try:
-                start = int(query.get("startrecord", ["1"])[0])
-                end = int(query.get("endrecord", ["45"])[0])
-            except ValueError:
-                self._send(400, b"bad paging parameters")
-                return
-            column = form.get("columnid", [""])[0]
-            self._send(200, mirror.dataproxy(host, column, start, end), "text/xml; charset=utf-8")
+            self._send(200 if found[1] != "text/plain" else 400, *found)
+
+        def _challenge(self) -> None:
+            """An anti-bot service: 412 and a script that sets a cookie and reloads, whatever is asked."""
+            self.send_response(412)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Set-Cookie", "FSSBBIl1UgzbN7N80O=3vQ1; path=/; HttpOnly")
+            self.send_header("Content-Length", str(len(lists.CHALLENGE_BODY)))
+            self.end_headers()
+            self.wfile.write(lists.CHALLENGE_BODY)
 
     return Handler

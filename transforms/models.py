@@ -129,6 +129,7 @@ class RawPage:
     not_modified: bool = False
     listed_title: str | None = None
     retry_after: float | None = None
+    final_url: str | None = None  # where redirects ended: relative links resolve against it
 
     @property
     def ok(self) -> bool:

@@ -110,7 +110,8 @@ def _print_summary(summary: Any) -> None:
     print(f"snapshot {summary.snapshot_id}: {summary.docs_new} new, {summary.docs_changed} changed, "
           f"{summary.docs_unchanged} unchanged, {summary.docs_gone} gone documents; {summary.indicators} indicators in new versions")
     for p in summary.portals:
-        print(f"  {p.portal}: listed {p.listed}, fetched {p.fetched}, unchanged {p.unchanged}, failed {p.failed}, "
+        state = "" if p.state == "ok" else f" [{p.state.split(':', 1)[0].upper()}]"
+        print(f"  {p.portal}{state}: listed {p.listed}, fetched {p.fetched}, unchanged {p.unchanged}, failed {p.failed}, "
               f"new {p.new}, changed {p.changed}, gone {p.gone}")
         for note in p.notes:
             print(f"    note: {note}")
@@ -139,7 +140,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "portals.toml"
         config.write_text(mirror.config_toml(), encoding="utf-8")
-        print(f"portal mirror serving on {mirror.base_url('jcms')} and {mirror.base_url('mirror')}")
+        print(f"portal mirror serving {len(mirror.hosts)} sites on {', '.join(mirror.base_url(h) for h in mirror.hosts)}")
         print(f"crawling into {warehouse}")
         try:
             summary = _run_crawl(settings.load_portals(config), warehouse)
@@ -227,19 +228,19 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_discover(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
+    from flows.discover import propose_columns
     from flows.http import Fetcher, Policy
-    from transforms.decode import decode_bytes
-    from transforms.listing import portal_config, report_columns
+    from transforms.listing.columns import portal_config
 
     parts = urlsplit(args.url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(f"{args.url}: give the http(s) URL of a portal's home or disclosure-catalogue page")
     policy = Policy(allowed_hosts=frozenset({parts.netloc.lower()}), allow_private=args.allow_private,
                     rate=settings.DEFAULT_RATE)
-    page = Fetcher().fetch(args.url, "discover", policy)
-    if not page.ok:
-        raise UserError(f"cannot fetch {args.url}: {page.error}")
-    columns = report_columns(decode_bytes(page.content, page.content_type)[0], args.url)
+    try:
+        columns = propose_columns(Fetcher(), args.url, policy)
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from exc
     if not columns:
         raise UserError(f"{args.url}: no column named 计划总结/工作总结/规划计划/政府工作报告 found; "
                         "try the site's 政府信息公开 catalogue page")

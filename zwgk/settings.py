@@ -24,9 +24,8 @@ BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 60.0
 ARTICLE_BATCH = 25  # articles per Prefect fetch task
 FETCH_WORKERS = 8  # fetch tasks running at once: bounds memory; hosts are rate-limited anyway
-JCMS_PERPAGE = 15
-JCMS_RECORDS_PER_CALL = 45  # dataproxy answers three pages per call
-MAX_LIST_PAGES = 200
+MAX_LIST_PAGES = 200  # list requests per column and run (column pages, dataproxy windows, unit pages)
+ERROR_BODY_BYTES = 256 * 1024  # kept of a refused or failed answer: enough to name a challenge or login wall
 LOAD_LOCK_NAME = "zwgk-warehouse-load"  # Prefect global concurrency limit (1 slot) serialising loads
 SERVE_LIMIT = 2  # scheduled crawl runs at once under `zwgk serve`
 LOAD_WAIT_S = 3600.0  # how long a load waits for another run's load to finish
@@ -37,6 +36,7 @@ API_STARTUP_TIMEOUT_S = 180.0  # a fresh PREFECT_HOME runs its database migratio
 API_SHUTDOWN_GRACE_S = 1.0  # the private Prefect API, its parent gone: a clean shutdown this long, then exit
 
 _NAME = re.compile(r"^[a-z0-9-]+$")
+CMS_KINDS = ("jcms", "jpaas", "xxgk", "generic")  # a hint: each column page is read by what it declares
 
 
 class ConfigError(ValueError):
@@ -48,7 +48,7 @@ class Portal:
     name: str
     cms: str
     start_urls: tuple[str, ...]
-    article_pattern: str = r"/art/\d{4}/"
+    article_pattern: str | None = None  # a regex for article links; default: the article shapes portals use
     rate: float = DEFAULT_RATE
     max_pages: int | None = None
     schedule: str | None = None
@@ -68,18 +68,19 @@ def _portal(raw: dict[str, Any], where: str) -> Portal:
     if not isinstance(name, str) or not _NAME.match(name):
         raise ConfigError(f"{where}: portal name {name!r} must match [a-z0-9-]+")
     cms = raw.get("cms", "jcms")
-    if cms not in ("jcms", "generic"):
-        raise ConfigError(f"{where}: portal {name}: cms must be 'jcms' or 'generic', not {cms!r}")
+    if cms not in CMS_KINDS:
+        raise ConfigError(f"{where}: portal {name}: cms must be one of {', '.join(CMS_KINDS)}, not {cms!r}")
     urls = raw.get("start_urls")
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls):
         raise ConfigError(f"{where}: portal {name}: start_urls must be a non-empty list of http(s) URLs")
     rate = raw.get("rate", DEFAULT_RATE)
     if not isinstance(rate, int | float) or rate <= 0:
         raise ConfigError(f"{where}: portal {name}: rate must be a positive number of requests per second")
-    pattern = raw.get("article_pattern", r"/art/\d{4}/")
+    pattern = raw.get("article_pattern")
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        if pattern is not None:
+            re.compile(pattern)
+    except (re.error, TypeError) as exc:
         raise ConfigError(f"{where}: portal {name}: article_pattern is not a valid regex: {exc}") from exc
     max_pages = raw.get("max_pages")
     if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):

@@ -1,0 +1,1 @@
+"""Column and list pages to article refs: one reader per list kind, driven by a pure plan (plan.py)."""
