@@ -52,19 +52,16 @@ def _trafilatura() -> Callable[[list[bytes]], int]:
 
 
 def _process() -> Callable[[list[bytes]], int]:
-    """Clean + extract + normalise exactly as the crawl's fetch task does it, batch by batch."""
-    from flows.process import process_pages
+    """Clean + extract + normalise exactly as a crawl's worker process does it, batch by batch (the rows laid out
+    for the warehouse, raw bytes compressed; writing the staged file left out)."""
+    from flows.process import stage_pages
     from transforms.models import RawPage
-    from zwgk.settings import ARTICLE_BATCH
+    from zwgk.settings import PROCESS_BATCH
 
     def run(pages: list[bytes]) -> int:
         raw = [RawPage(url=f"http://bench/{i}", portal="bench", status=200, fetched_at="", content=page,
                        content_type="text/html; charset=utf-8") for i, page in enumerate(pages)]
-        indicators = 0
-        for i in range(0, len(raw), ARTICLE_BATCH):
-            indicators += sum(p.indicators.height for p in process_pages(raw[i : i + ARTICLE_BATCH])
-                              if p.indicators is not None)
-        return indicators
+        return sum(stage_pages(raw[i : i + PROCESS_BATCH]).indicators.height for i in range(0, len(raw), PROCESS_BATCH))
 
     return run
 

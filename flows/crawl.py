@@ -1,7 +1,15 @@
-"""The crawl flow: discover -> fetch -> clean -> extract -> normalise -> load, one snapshot per run."""
+"""The crawl flow: list -> fetch -> clean -> extract -> normalise -> load, one snapshot per run.
+
+One Prefect task per portal ("crawl <portal>": its lists, then its articles), all running at once and sharing the
+host scheduler (flows/schedule.py: every host busy at its own rate) and the processing pool (flows/pool.py: every
+core busy); the load waits for all of them and commits the snapshot. A portal's task ends Failed with the reason
+when its lists are behind a challenge or list nothing; the run goes on.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,23 +17,34 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectConcurrentFuture, PrefectFuture
 from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
-from flows.discover import list_portal, policy_for
-from flows.http import Fetcher, HostLimiter
+from flows.discover import policy_for
 from flows.load_slot import ensure_load_limit, load_slot
-from flows.process import process_pages
-from flows.report import Progress, publish
-from flows.staging import read_staged, stage, staging_area
-from flows.warehouse import CrawlBatch, LoadResult, connect, doc_id_for, fetch_state, load
-from transforms.listing.plan import Listing
-from transforms.models import ArticleRef
+from flows.pool import ProcessingPool, StagedBatch
+from flows.process import stage_pages
+from flows.progress import RunProgress
+from flows.report import publish
+from flows.schedule import ARTICLE, LIST, FetchJob, HostScheduler
+from flows.staging import read_staged, staging_area
+from flows.warehouse import (
+    CrawlBatch,
+    LoadResult,
+    PortalRun,
+    StagedPages,
+    connect,
+    doc_id_for,
+    fetch_state,
+    load,
+)
+from transforms.listing.model import ListAnswer, ListRequest
+from transforms.listing.plan import Listing, ListingPlan
+from transforms.models import RawPage
 from zwgk import settings
 from zwgk.settings import Portal
-
-_LIMITER = HostLimiter()  # shared by every task of this process: one rate per host
 
 
 @dataclass
@@ -53,30 +72,110 @@ class CrawlSummary:
     docs_gone: int
 
 
-@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5,
-      cache_policy=NO_CACHE, task_run_name="list {portal.name}")
-def discover_portal(portal: Portal) -> Listing | State:
-    """List a portal's articles. A portal behind a challenge or login wall, or listing nothing, ends this task
-    Failed with the reason (the run goes on; its other portals are not held back)."""
-    listing = list_portal(Fetcher(_LIMITER), portal)
-    if listing.failed:
-        return Failed(message=f"{portal.name}: {listing.failed}", data=listing)
-    return listing
+@dataclass(repr=False)
+class PortalResult:
+    """What a portal's task hands back: its listing, and its articles that need no processing."""
+
+    listing: Listing
+    unchanged: int = 0
+    records: list[RawPage] = field(default_factory=list)  # failed fetches, and 304s that close a past failure
+
+    def __repr__(self) -> str:  # Prefect logs a failed task's result
+        return f"PortalResult({self.listing!r}, {self.unchanged} unchanged, {len(self.records)} records)"
 
 
-@task(cache_policy=NO_CACHE)
-def fetch_and_process(portal: Portal, refs: list[ArticleRef], known: dict[str, tuple[str | None, str | None]],
-                      folder: str) -> str:
-    """A batch of articles: conditional GET each, clean and extract, stage on disk. Per-URL retries live in the fetcher."""
-    fetcher = Fetcher(_LIMITER)
+class CrawlRun:
+    """What a run's portal tasks share (passed to them quoted: Prefect leaves it alone)."""
+
+    def __init__(self, scheduler: HostScheduler, pool: ProcessingPool, progress: RunProgress,
+                 validators: dict[str, tuple[str | None, str | None]], failing: set[str]) -> None:
+        self.scheduler, self.pool, self.progress = scheduler, pool, progress
+        self.validators, self.failing = validators, failing
+
+
+def _answer(page: RawPage) -> ListAnswer:
+    return ListAnswer(status=page.status, body=page.content, content_type=page.content_type, final_url=page.final_url,
+                      error=page.error)
+
+
+def list_through(scheduler: HostScheduler, portal: Portal) -> Listing:
+    """The portal's listing plan, every pending list request in flight at once (the scheduler orders them per
+    host, before any article)."""
     policy = policy_for(portal)
-    pages = []
+    plan = ListingPlan(portal.name, portal.start_urls, policy.allowed_hosts, portal.cms, portal.article_pattern,
+                       settings.MAX_LIST_PAGES)
+    in_flight: dict[Future[RawPage], ListRequest] = {}
+    while True:
+        while (request := plan.next_request()) is not None:
+            job = FetchJob(request.url, portal.name, policy, priority=LIST, method=request.method, form=request.form,
+                           headers=request.headers)
+            in_flight[scheduler.submit(job)] = request
+        if not in_flight:
+            return plan.outcome()
+        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in done:
+            plan.accept(in_flight.pop(future), _answer(future.result()))
+
+
+@task(cache_policy=NO_CACHE, task_run_name="crawl {portal.name}")
+def crawl_portal(portal: Portal, run: CrawlRun) -> PortalResult | State:
+    """A portal's lists, then its articles: conditional GETs, fetched pages handed to the processing pool."""
+    listing = list_through(run.scheduler, portal)
+    result = PortalResult(listing)
+    refs = listing.refs if portal.max_pages is None else listing.refs[: portal.max_pages]
+    run.progress.add_listed(len(refs))
+    policy = policy_for(portal)
+    futures = []
     for ref in refs:
-        etag, last_modified = known.get(ref.url, (None, None))
-        page = fetcher.fetch(ref.url, portal.name, policy, etag=etag, last_modified=last_modified)
-        page.listed_title = ref.title
-        pages.append(page)
-    return stage(Path(folder), process_pages(pages))
+        etag, last_modified = run.validators.get(doc_id_for(portal.name, ref.url), (None, None))
+        futures.append(run.scheduler.submit(FetchJob(ref.url, portal.name, policy, priority=ARTICLE, etag=etag,
+                                                     last_modified=last_modified, listed_title=ref.title)))
+    for future in as_completed(futures):
+        page = future.result()
+        if page.not_modified:
+            result.unchanged += 1
+            if page.url in run.failing:
+                result.records.append(page)  # its last fetch failed: this row says it no longer does
+            run.progress.page_done(portal.name)
+        elif page.ok and page.content:
+            run.pool.add(page)  # counted done once staged
+        else:
+            result.records.append(page)
+            run.progress.page_done(portal.name, failed=True)
+    state = f"failed: {listing.failed}" if listing.failed else "ok" if listing.complete else "incomplete"
+    run.progress.portal_finished(portal.name, state)
+    if listing.failed:
+        return Failed(message=f"{portal.name}: {listing.failed}", data=result)
+    return result
+
+
+def _summary(portal: Portal, found: PortalResult) -> PortalSummary:
+    listing = found.listing
+    notes = [*([f"FAILED: {listing.failed}"] if listing.failed and listing.failed not in listing.notes else []),
+             *listing.notes]
+    state = f"failed: {listing.failed}" if listing.failed else "ok" if listing.complete else "incomplete"
+    return PortalSummary(portal=portal.name, listed=len(listing.refs), notes=notes, state=state)
+
+
+def _result_of(future: PrefectFuture[Any], portal: Portal) -> PortalResult:
+    found = future.state.result(raise_on_failure=False)
+    if isinstance(found, PortalResult):
+        return found
+    # the task itself crashed: the portal failed, the run goes on
+    listing = Listing(portal=portal.name, refs=[], attachments=[], notes=[], complete=False,
+                      failed=f"crawl crashed: {found!r}", columns=[])
+    return PortalResult(listing)
+
+
+def _warehouse_state(warehouse: str) -> tuple[dict[str, tuple[str | None, str | None]], dict[str, int], set[str]]:
+    """Validators by document, documents per portal, URLs whose latest fetch failed."""
+    con = connect(Path(warehouse))
+    try:
+        return (fetch_state(con),
+                dict(con.execute("SELECT portal, count(*) FROM documents GROUP BY portal").fetchall()),
+                {r[0] for r in con.execute("SELECT url FROM fetch_failures").fetchall()})
+    finally:
+        con.close()
 
 
 class PortalEmptied(RuntimeError):
@@ -99,67 +198,56 @@ def load_snapshot(warehouse: str, batch: CrawlBatch) -> LoadResult:
             con.close()
 
 
-def _validators(known: dict[str, tuple[str | None, str | None]], portal: str,
-                refs: list[ArticleRef]) -> dict[str, tuple[str | None, str | None]]:
-    """Validators follow the document (portal + path), so a portal moving from http to https keeps them."""
-    out = {}
-    for ref in refs:
-        found = known.get(doc_id_for(portal, ref.url))
-        if found:
-            out[ref.url] = found
-    return out
+def _staged(paths: list[str], extra: StagedPages) -> Iterator[StagedPages]:
+    yield from read_staged(paths)
+    yield extra
 
 
-def _batches(refs: list[ArticleRef], size: int) -> list[list[ArticleRef]]:
-    return [refs[i : i + size] for i in range(0, len(refs), size)]
+def _wait_all(futures: Iterable[PrefectConcurrentFuture[Any]], progress: RunProgress) -> None:
+    """Wait on the flow's own thread, publishing progress meanwhile (the artifact needs the flow's context)."""
+    pending = {f.wrapped_future: f for f in futures}
+    while pending:
+        done, _ = wait(pending, timeout=settings.PROGRESS_EVERY_S, return_when=FIRST_COMPLETED)
+        for inner in done:
+            pending.pop(inner).wait()  # keeps the final state, with its data, on the Prefect future
+        progress.publish()
 
 
-@flow(name="crawl", log_prints=True, task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.FETCH_WORKERS))  # type: ignore[arg-type]  # prefect types TaskRunner invariantly
+@flow(name="crawl", log_prints=True, task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.PORTAL_WORKERS))  # type: ignore[arg-type]  # prefect types TaskRunner invariantly
 def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
     """One crawl run over the given portals; pages that fail are recorded, never fatal."""
     logger = get_run_logger()
     started = datetime.now(UTC)
     ensure_load_limit()
-    con = connect(Path(warehouse))
-    try:
-        known = fetch_state(con)
-        had_documents = dict(con.execute("SELECT portal, count(*) FROM documents GROUP BY portal").fetchall())
-    finally:
-        con.close()
-    discoveries = {p.name: discover_portal.submit(p) for p in portals}
+    validators, had_documents, failing = _warehouse_state(warehouse)
     batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
-    chunks: list[tuple[Portal, list[ArticleRef]]] = []
     summaries: dict[str, PortalSummary] = {}
-    for portal in portals:
-        listing = discoveries[portal.name]
-        listing.wait()
-        found = listing.state.result(raise_on_failure=False)
-        if not isinstance(found, Listing):  # the task itself crashed (its retries spent): the portal failed
-            found = Listing(portal=portal.name, refs=[], attachments=[], notes=[], complete=False,
-                            failed=f"listing crashed: {found}", columns=[])
-        notes = [*([f"FAILED: {found.failed}"] if found.failed and found.failed not in found.notes else []),
-                 *found.notes]
-        summary = PortalSummary(portal=portal.name, listed=len(found.refs), notes=notes,
-                                state=f"failed: {found.failed}" if found.failed else "ok" if found.complete else "incomplete")
-        summaries[portal.name] = summary
-        batch.pages_listed += len(found.refs)
-        batch.notes.extend(f"{portal.name}: {n}" for n in notes)
-        if found.complete and found.refs:
-            batch.listed_urls[portal.name] = {r.url for r in found.refs}
-        fetched = found.refs if portal.max_pages is None else found.refs[: portal.max_pages]
-        chunks.extend((portal, chunk) for chunk in _batches(fetched, settings.ARTICLE_BATCH))
-        logger.info("%s: %d articles listed (%s)", portal.name, len(found.refs), summary.state)
-    progress = Progress(len(chunks))
-    with staging_area(Path(warehouse).resolve()) as folder:
-        futures = [fetch_and_process.submit(portal, chunk, _validators(known, portal.name, chunk), str(folder))
-                   for portal, chunk in chunks]
-        staged = []
-        for batch_future in futures:
-            staged.append(batch_future.result())
-            progress.advance()
-        batch.pages = read_staged(staged)
+    records: list[RawPage] = []
+    with staging_area(Path(warehouse).resolve()) as folder, HostScheduler() as scheduler:
+        progress = RunProgress("article pages fetched and processed, across all hosts", scheduler.remaining_seconds)
+
+        def staged(done: StagedBatch) -> None:
+            progress.batch_done(done.pages, done.failed)
+
+        with ProcessingPool(folder, on_staged=staged, release=scheduler.release_bodies) as pool:
+            run = CrawlRun(scheduler, pool, progress, validators, failing)
+            futures = {p.name: crawl_portal.submit(p, quote(run)) for p in portals}  # type: ignore[call-overload]  # quote() is unwrapped by Prefect
+            _wait_all(futures.values(), progress)
+            for portal in portals:
+                found = _result_of(futures[portal.name], portal)
+                summary = summaries[portal.name] = _summary(portal, found)
+                records.extend(found.records)
+                batch.unchanged[portal.name] = found.unchanged
+                batch.pages_listed += summary.listed
+                batch.notes.extend(f"{portal.name}: {n}" for n in summary.notes)
+                batch.portal_runs[portal.name] = PortalRun(summary.state, summary.listed, "; ".join(summary.notes) or None)
+                if found.listing.complete and found.listing.refs:
+                    batch.listed_urls[portal.name] = {r.url for r in found.listing.refs}
+                logger.info("%s: %d articles listed (%s)", portal.name, summary.listed, summary.state)
+            paths = pool.drain()
+        progress.finish()
+        batch.pages = _staged(paths, stage_pages(records))
         result = load_snapshot(warehouse, batch)
-    progress.finish()
     for name, summary in summaries.items():
         per = result.per_portal.get(name, {})
         summary.fetched, summary.unchanged, summary.failed = per.get("fetched", 0), per.get("unchanged", 0), per.get("failed", 0)
@@ -177,8 +265,9 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
 
 
 @flow(name="scheduled-crawl", log_prints=True,
-      task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.FETCH_WORKERS))  # type: ignore[arg-type]  # as crawl
+      task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.PORTAL_WORKERS))  # type: ignore[arg-type]  # as crawl
 def scheduled_crawl(config: str, portals: list[str], warehouse: str) -> CrawlSummary:
     """What a deployment runs: the config is read at run time, so edits apply to the next scheduled run."""
     chosen = [p for p in settings.load_portals(Path(config)) if p.name in portals]
     return crawl.fn(portals=chosen, warehouse=warehouse)
+

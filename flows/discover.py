@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flows.http import Fetcher, Policy
+from flows.fetcher import Fetcher, Policy
 from transforms.decode import DecodeError, decode_bytes
 from transforms.listing.columns import ColumnCandidate, column_kind, report_columns
 from transforms.listing.model import ListAnswer

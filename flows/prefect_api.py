@@ -11,21 +11,18 @@ Run as `python -m flows.prefect_api PARENT_PID PORT` (zwgk starts it; not meant 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 
 import requests
 
+from flows.orphans import die_with
 from zwgk import settings
 
-_PR_SET_PDEATHSIG = 1
 _private_url: str | None = None  # the API this process started, while it runs
 
 
@@ -99,25 +96,9 @@ def prefect_api() -> Iterator[str]:
         _stop(proc)
 
 
-def _die_with(parent: int) -> None:
-    """Shut down when `parent` is gone: the parent-death signal first, a watch on the parent as the backstop (the
-    signal follows the parent's thread that started us, and is lost if the parent died before it was set)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn shuts down cleanly on SIGTERM
-        time.sleep(settings.API_SHUTDOWN_GRACE_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def main(argv: list[str]) -> None:
     parent, port = int(argv[0]), int(argv[1])
-    _die_with(parent)
+    die_with(parent, settings.API_SHUTDOWN_GRACE_S)
     import uvicorn
 
     uvicorn.run("prefect.server.api.server:create_app", factory=True, host="127.0.0.1", port=port, log_level="error",

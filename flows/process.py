@@ -1,19 +1,53 @@
-"""Clean + extract + normalise a batch of fetched pages; calls the pure transforms only."""
+"""Clean + extract + normalise a batch of fetched pages into the warehouse's rows; calls the pure transforms only.
+
+This is the CPU of a crawl, and it runs in the processing pool's worker processes (flows/pool.py): everything a
+page costs the loader later (hashing, zlib, JSON of the outline, the indicators' columns) is done here, a batch at a
+time, so the main process only fetches and the loader only inserts.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
 
-from flows.warehouse import ProcessedPage
+import polars as pl
+
+from flows.warehouse import StagedPages, doc_id_for, document_hash
+from transforms import PARSER_VERSION
 from transforms.barriers import attachment_kind, barrier
 from transforms.clean import clean_page
 from transforms.decode import DecodeError, decode_bytes
 from transforms.extract import extract_indicators
 from transforms.html_lines import HtmlError
-from transforms.models import Indicator, RawPage
-from transforms.normalise import indicators_frames
+from transforms.models import METADATA_FIELDS, Document, Indicator, RawPage
+from transforms.normalise import INDICATOR_SCHEMA, normalise
 
 SHORT_BODY_CHARS = 400
+
+FETCH_SCHEMA: dict[str, Any] = {
+    "portal": pl.Utf8, "url": pl.Utf8, "status": pl.Int32, "error": pl.Utf8, "attempts": pl.Int32,
+    "content_sha256": pl.Utf8, "etag": pl.Utf8, "last_modified": pl.Utf8, "not_modified": pl.Boolean,
+    "fetched_at": pl.Utf8,
+}
+DOCUMENT_SCHEMA: dict[str, Any] = {
+    "doc_id": pl.Utf8, "url": pl.Utf8, "portal": pl.Utf8, "content_sha256": pl.Utf8, "raw_sha256": pl.Utf8,
+    **{name: pl.Utf8 for name in METADATA_FIELDS if name not in ("index_year", "column_path")},
+    "index_year": pl.Int32, "column_path": pl.List(pl.Utf8), "body": pl.Utf8, "outline": pl.Utf8,
+    "clean_method": pl.Utf8, "parser_version": pl.Utf8, "fetched_at": pl.Utf8,
+}
+RAW_SCHEMA: dict[str, Any] = {"content_sha256": pl.Utf8, "first_url": pl.Utf8, "content_type": pl.Utf8,
+                              "size_bytes": pl.Int64, "body_zlib": pl.Binary}
+
+
+@dataclass
+class _Outcome:
+    page: RawPage
+    raw_sha256: str | None = None
+    document: Document | None = None
+    indicators: list[Indicator] | None = None
 
 
 def _barrier(page: RawPage) -> str | None:
@@ -23,21 +57,21 @@ def _barrier(page: RawPage) -> str | None:
         return None
 
 
-def _failed(item: ProcessedPage, error: str) -> tuple[ProcessedPage, list[Indicator]]:
-    item.error = error
+def _failed(item: _Outcome, error: str) -> _Outcome:
     item.page.error = error
-    return item, []
+    item.document = None
+    return item
 
 
-def _clean_and_extract(page: RawPage) -> tuple[ProcessedPage, list[Indicator]]:
+def _clean_and_extract(page: RawPage) -> _Outcome:
     if page.not_modified:
-        return ProcessedPage(page=page), []
+        return _Outcome(page)
     if not page.ok:
         reason = _barrier(page) if page.content else None
         if reason:
             page.error = f"blocked: {reason}"  # a challenge or login wall: never stored as a page
-        return ProcessedPage(page=page), []
-    item = ProcessedPage(page=page, raw_sha256=hashlib.sha256(page.content).hexdigest())
+        return _Outcome(page)
+    item = _Outcome(page, raw_sha256=hashlib.sha256(page.content).hexdigest())
     kind = attachment_kind(page.content, page.content_type)
     if kind:
         return _failed(item, f"an attachment ({kind}), not a page: list it as an attachment")
@@ -54,14 +88,52 @@ def _clean_and_extract(page: RawPage) -> tuple[ProcessedPage, list[Indicator]]:
     if not doc.body.strip():
         return _failed(item, "clean failed: no body text found")
     item.document = doc
-    return item, extract_indicators(doc)
+    item.indicators = extract_indicators(doc)
+    return item
 
 
-def process_pages(pages: list[RawPage]) -> list[ProcessedPage]:
-    """Pages of one batch, with their indicators normalised in one polars pass."""
+def _document_row(item: _Outcome) -> dict[str, Any]:
+    assert item.document is not None
+    page, doc = item.page, item.document
+    row = {k: doc.metadata.get(k) for k in METADATA_FIELDS}
+    row["written_date"] = str(row["written_date"]) if row.get("written_date") else None
+    row.update({
+        "doc_id": doc_id_for(page.portal, page.url), "url": page.url, "portal": page.portal,
+        "content_sha256": document_hash(doc), "raw_sha256": item.raw_sha256,
+        "outline": json.dumps([s.to_dict() for s in doc.outline], ensure_ascii=False), "body": doc.body,
+        "clean_method": doc.method, "parser_version": PARSER_VERSION, "fetched_at": page.fetched_at,
+    })
+    return row
+
+
+def _indicator_rows(done: list[_Outcome]) -> pl.DataFrame:
+    """The batch's indicators in one normalised frame (polars' per-call overhead paid once per batch)."""
+    rows: list[dict[str, Any]] = []
+    for item in done:
+        if item.document is None or not item.indicators:
+            continue
+        doc_id = doc_id_for(item.page.portal, item.page.url)
+        rows.extend({**ind.to_dict(), "doc_id": doc_id, "seq": seq} for seq, ind in enumerate(item.indicators))
+    schema = {**INDICATOR_SCHEMA, "doc_id": pl.Utf8, "seq": pl.Int32}
+    frame = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    return normalise(frame).with_columns(parser_version=pl.lit(PARSER_VERSION))
+
+
+def stage_pages(pages: list[RawPage]) -> StagedPages:
+    """A batch of fetched pages as the warehouse's rows; versions and snapshot ids are the loader's to give."""
     done = [_clean_and_extract(page) for page in pages]
-    frames = indicators_frames([found for _, found in done])
-    for (item, _), frame in zip(done, frames, strict=True):
-        if item.document is not None:
-            item.indicators = frame
-    return [item for item, _ in done]
+    fetches = pl.DataFrame([{
+        "portal": i.page.portal, "url": i.page.url, "status": i.page.status, "error": i.page.error,
+        "attempts": i.page.attempts, "content_sha256": i.raw_sha256, "etag": i.page.etag,
+        "last_modified": i.page.last_modified, "not_modified": i.page.not_modified, "fetched_at": i.page.fetched_at,
+    } for i in done], schema=FETCH_SCHEMA)
+    stored = [i for i in done if i.document is not None]
+    documents = pl.DataFrame([_document_row(i) for i in stored], schema=DOCUMENT_SCHEMA)
+    raws: dict[str, dict[str, Any]] = {}
+    for item in stored:
+        assert item.raw_sha256 is not None
+        raws.setdefault(item.raw_sha256, {
+            "content_sha256": item.raw_sha256, "first_url": item.page.url, "content_type": item.page.content_type,
+            "size_bytes": len(item.page.content), "body_zlib": zlib.compress(item.page.content, 6)})
+    return StagedPages(fetches=fetches, documents=documents, raws=pl.DataFrame(list(raws.values()), schema=RAW_SCHEMA),
+                       indicators=_indicator_rows(stored))

@@ -1,36 +1,27 @@
-"""Re-derive every current document from its stored raw page with the current parser: no network."""
+"""Re-derive every current document from its stored raw page with the current parser: no network.
+
+The raw pages go through the same processing pool as a crawl's (every core), at most BODIES_IN_FLIGHT at a time.
+"""
 
 from __future__ import annotations
 
+import threading
 import zlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.load_slot import ensure_load_limit, load_slot
-from flows.process import process_pages
-from flows.warehouse import CrawlBatch, LoadResult, ProcessedPage, connect, load
+from flows.pool import ProcessingPool, StagedBatch
+from flows.progress import RunProgress
+from flows.staging import read_staged, staging_area
+from flows.warehouse import CrawlBatch, LoadResult, connect, load
 from transforms.models import RawPage
 from zwgk import settings
 
-
-def _stored_pages(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str, str, str]]) -> Iterator[ProcessedPage]:
-    """Raw bytes read a chunk at a time (fully fetched, so the load may use the connection in between)."""
-    for start in range(0, len(rows), settings.ARTICLE_BATCH):
-        chunk = rows[start : start + settings.ARTICLE_BATCH]
-        stored = {sha: (body, ctype) for sha, body, ctype in con.execute(
-            "SELECT content_sha256, body_zlib, content_type FROM raw_pages WHERE list_contains(?, content_sha256)",
-            [[r[3] for r in chunk]]).fetchall()}
-        pages = [
-            RawPage(url=url, portal=portal, status=200, fetched_at=fetched_at, content=zlib.decompress(stored[raw][0]),
-                    content_type=stored[raw][1], listed_title=title)
-            for url, portal, title, raw, fetched_at in chunk if raw in stored
-        ]
-        yield from process_pages(pages)
+READ_CHUNK = 64  # raw pages read from the warehouse per query
 
 
 @task(cache_policy=NO_CACHE)
@@ -40,11 +31,37 @@ def reprocess_snapshot(warehouse: str) -> LoadResult:
         rows = [(url, portal, title, raw, str(fetched_at)) for url, portal, title, raw, fetched_at in con.execute(
             "SELECT url, portal, title, raw_sha256, fetched_at FROM documents WHERE raw_sha256 IS NOT NULL ORDER BY doc_id"
         ).fetchall()]
-        portals = sorted({r[1] for r in rows})
-        batch = CrawlBatch(kind="reprocess", started_at=datetime.now(UTC), portals=portals,
-                           pages=_stored_pages(con, rows), pages_listed=len(rows))
-        with load_slot():
-            return load(con, batch)
+        progress = RunProgress("stored pages re-parsed")
+        progress.add_listed(len(rows))
+        room = threading.Semaphore(settings.BODIES_IN_FLIGHT)
+
+        def release(n: int) -> None:
+            for _ in range(n):
+                room.release()
+
+        def staged(done: StagedBatch) -> None:
+            progress.batch_done(done.pages, done.failed)
+
+        with staging_area(Path(warehouse).resolve()) as folder:
+            with ProcessingPool(folder, on_staged=staged, release=release) as pool:
+                for start in range(0, len(rows), READ_CHUNK):
+                    chunk = rows[start : start + READ_CHUNK]
+                    stored = {sha: (body, ctype) for sha, body, ctype in con.execute(
+                        "SELECT content_sha256, body_zlib, content_type FROM raw_pages "
+                        "WHERE list_contains(?, content_sha256)", [[r[3] for r in chunk]]).fetchall()}
+                    for url, portal, title, raw, fetched_at in chunk:
+                        if raw in stored:
+                            room.acquire()
+                            pool.add(RawPage(url=url, portal=portal, status=200, fetched_at=fetched_at,
+                                             content=zlib.decompress(stored[raw][0]), content_type=stored[raw][1],
+                                             listed_title=title))
+                    progress.publish()
+                paths = pool.drain()
+            progress.finish()
+            batch = CrawlBatch(kind="reprocess", started_at=datetime.now(UTC), portals=sorted({r[1] for r in rows}),
+                               pages=read_staged(paths), pages_listed=len(rows))
+            with load_slot():
+                return load(con, batch)
     finally:
         con.close()
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from flows.locks import held_by_someone
-from flows.warehouse import ProcessedPage
+from flows.warehouse import StagedPages
 
 STAGING_DIR = "staging"
 
@@ -54,7 +54,7 @@ def _discard_dead(root: Path) -> None:
             os.unlink(lock)
 
 
-def stage(folder: Path, pages: list[ProcessedPage]) -> str:
+def stage(folder: Path, pages: StagedPages) -> str:
     """Write one batch; the rename makes a half-written file impossible to read as a batch."""
     final = folder / f"{uuid.uuid4().hex}.pkl"
     partial = final.with_suffix(".partial")
@@ -64,8 +64,8 @@ def stage(folder: Path, pages: list[ProcessedPage]) -> str:
     return str(final)
 
 
-def read_staged(paths: list[str]) -> Iterator[ProcessedPage]:
+def read_staged(paths: list[str]) -> Iterator[StagedPages]:
     """Our own files, written by `stage` in this run: one batch in memory at a time."""
     for path in paths:
         with open(path, "rb") as fh:
-            yield from pickle.load(fh)  # noqa: S301 - only files this run wrote
+            yield pickle.load(fh)  # noqa: S301 - only files this run wrote

@@ -6,13 +6,11 @@ import hashlib
 import json
 import sqlite3
 import uuid
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
@@ -21,10 +19,10 @@ import polars as pl
 
 from flows.locks import file_lock
 from transforms import PARSER_VERSION
-from transforms.models import METADATA_FIELDS, Document, RawPage
+from transforms.models import METADATA_FIELDS, Document
 from zwgk.settings import SQL_DIR
 
-SCHEMA_VERSION = "3"  # 3: loads commit in parts (load_starts), views show snapshots only once written
+SCHEMA_VERSION = "4"  # 3: loads commit in parts (load_starts); 4: portal_runs and the portal_health view
 CATALOG = "zwgk"
 LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Parquet files
 # A crawl load commits every LOAD_COMMIT_VERSIONS new versions: a transaction keeps its inserted rows in memory
@@ -115,7 +113,7 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         row = con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone()
         if row and row[0] == SCHEMA_VERSION:
             return
-        if row and row[0] == "2":  # one more table; the views learnt to hide loads still in progress
+        if row and row[0] in ("2", "3"):  # tables are only added (IF NOT EXISTS), views and macros replaced
             _create(con, ("schema", "views", "macros"))
             return
         if row:
@@ -149,14 +147,23 @@ def document_hash(doc: Document) -> str:
 
 
 @dataclass
-class ProcessedPage:
-    """A fetched page after cleaning and extraction, ready to load."""
+class StagedPages:
+    """A batch of fetched pages laid out as the warehouse's rows (flows/process.py builds it in a worker process);
+    the loader only adds what depends on the warehouse: snapshot ids, versions, which rows are new."""
 
-    page: RawPage
-    raw_sha256: str | None = None
-    document: Document | None = None
-    indicators: pl.DataFrame | None = None
-    error: str | None = None
+    fetches: pl.DataFrame  # one row per page fetched: its outcome, the error when it failed
+    documents: pl.DataFrame  # one row per page cleaned: doc_id, document hash, metadata, body, outline
+    raws: pl.DataFrame  # the raw bytes, zlib-compressed, once per content hash
+    indicators: pl.DataFrame  # doc_id + seq + the fields of spec/indicators.md, normalised
+
+
+@dataclass
+class PortalRun:
+    """What one portal's listing said in a run: stored beside its counts in `portal_runs`."""
+
+    state: str = "ok"  # ok | incomplete | failed: <why>
+    listed: int = 0
+    note: str | None = None
 
 
 @dataclass
@@ -166,8 +173,10 @@ class CrawlBatch:
     kind: str
     started_at: datetime
     portals: list[str]
-    pages: Iterable[ProcessedPage] = field(default_factory=list)  # read once, may stream from staging
+    pages: Iterable[StagedPages] = field(default_factory=list)  # read once, streams from staging
     listed_urls: dict[str, set[str]] = field(default_factory=dict)  # portal -> URLs listed, for complete portals only
+    unchanged: dict[str, int] = field(default_factory=dict)  # portal -> pages answered 304: counted, never rewritten
+    portal_runs: dict[str, PortalRun] = field(default_factory=dict)
     pages_listed: int = 0
     notes: list[str] = field(default_factory=list)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # a retried load of the same run is a no-op
@@ -290,30 +299,8 @@ def flush_inlined(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CALL ducklake_flush_inlined_data('{CATALOG}')")
 
 
-class _Rows:
-    """Rows for one table, written in chunks inside the load's transaction so memory stays flat."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        self.con, self.table = con, table
-        self.rows: list[dict[str, Any]] = []
-        self.columns = _columns(con, table)
-
-    def add(self, row: dict[str, Any]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= LOAD_CHUNK_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        frame = pl.DataFrame([[row.get(c) for c in self.columns] for row in self.rows], schema=self.columns,
-                             orient="row", infer_schema_length=None)
-        _insert_frame(self.con, self.table, frame, self.columns)
-        self.rows = []
-
-
-class _Frames:
-    """Indicator frames for one table, inserted in chunks like `_Rows`; the pending row count is kept, not summed."""
+class _Table:
+    """Frames for one table, inserted in chunks inside the load's transaction so memory stays flat."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         self.con, self.table = con, table
@@ -322,8 +309,9 @@ class _Frames:
         self.columns = _columns(con, table)
 
     def add(self, frame: pl.DataFrame) -> None:
-        self.frames.append(frame)
-        self.pending += frame.height
+        if frame.height:
+            self.frames.append(frame.select(self.columns))
+            self.pending += frame.height
         if self.pending >= LOAD_CHUNK_ROWS:
             self.flush()
 
@@ -342,6 +330,23 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         con.unregister(name)
 
 
+def _count_fetches(result: LoadResult, fetches: pl.DataFrame, stored: set[str]) -> None:
+    """Per portal: fetched (stored as a document), failed (with the reasons), not modified."""
+    for portal, url, status, error, not_modified in fetches.select(
+            "portal", "url", "status", "error", "not_modified").iter_rows():
+        if not_modified:
+            result.pages_unchanged += 1
+            result.docs_unchanged += 1
+            _counter(result, portal, "unchanged")
+        elif error is not None or url not in stored:
+            result.pages_failed += 1
+            _counter(result, portal, "failed")
+            result.failures.append((portal, url, status, error or "unknown"))
+        else:
+            result.pages_fetched += 1
+            _counter(result, portal, "fetched")
+
+
 def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -> LoadResult:
     """Writes the snapshot's rows, committing a part every LOAD_COMMIT_VERSIONS new versions (crawls only: a reprocess
     adds indicator rows to versions that are already visible, so it stays one transaction), and leaves the last
@@ -352,73 +357,68 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
         for row in con.execute("SELECT doc_id, version, content_sha256 FROM documents").fetchall()
     }
     known_raw = {r[0] for r in con.execute("SELECT content_sha256 FROM raw_pages").fetchall()}
-    fetches, raws, versions = _Rows(con, "fetches"), _Rows(con, "raw_pages"), _Rows(con, "version_rows")
-    indicators = _Frames(con, "indicator_rows")
-    buffers = (fetches, raws, versions, indicators)
+    tables = {name: _Table(con, name) for name in ("fetches", "raw_pages", "version_rows", "indicator_rows")}
     close_ids: list[str] = []
     reparse = batch.kind == "reprocess"
     parsed_now = {(r[0], r[1]) for r in con.execute(
         "SELECT DISTINCT doc_id, version FROM indicator_rows WHERE parser_version = ?", [PARSER_VERSION]).fetchall()
     } if reparse else set()
     written = 0  # new versions since the last part: what a transaction holds in memory (fetch rows are small)
-    for item in batch.pages:
+    for staged in batch.pages:
         if not reparse and written >= LOAD_COMMIT_VERSIONS:
-            for buffer in buffers:
-                buffer.flush()
+            for table in tables.values():
+                table.flush()
             con.execute("COMMIT")
             con.execute("BEGIN")
             written = 0
-        page = item.page
         if not reparse:
-            fetches.add({
-                "snapshot_id": snapshot_id, "portal": page.portal, "url": page.url, "status": page.status,
-                "error": page.error or item.error, "attempts": page.attempts, "content_sha256": item.raw_sha256,
-                "etag": page.etag, "last_modified": page.last_modified, "not_modified": page.not_modified,
-                "fetched_at": page.fetched_at,
-            })
-        if page.not_modified:
-            result.pages_unchanged += 1
-            result.docs_unchanged += 1
-            _counter(result, page.portal, "unchanged")
-            continue
-        if not page.ok or item.document is None:
-            result.pages_failed += 1
-            _counter(result, page.portal, "failed")
-            result.failures.append((page.portal, page.url, page.status, page.error or item.error or "unknown"))
-            continue
-        result.pages_fetched += 1
-        _counter(result, page.portal, "fetched")
-        if item.raw_sha256 and item.raw_sha256 not in known_raw:
-            known_raw.add(item.raw_sha256)
-            raws.add({
-                "content_sha256": item.raw_sha256, "first_url": page.url, "content_type": page.content_type,
-                "size_bytes": len(page.content), "body_zlib": zlib.compress(page.content, 6), "first_snapshot": snapshot_id,
-            })
-        doc_id = doc_id_for(page.portal, page.url)
-        content_hash = document_hash(item.document)
-        previous = current.get(doc_id)
-        if previous and previous[1] == content_hash:
-            result.docs_unchanged += 1
-            _counter(result, page.portal, "unchanged")
-            if reparse and (doc_id, previous[0]) not in parsed_now and item.indicators is not None:
-                indicators.add(_indicator_frame(item.indicators, doc_id, previous[0]))  # new parser, same text
-                result.indicators += item.indicators.height
-            continue
-        version = 1 if previous is None else previous[0] + 1
-        if previous is None:
-            result.docs_new += 1
-            _counter(result, page.portal, "new")
-        else:
-            result.docs_changed += 1
-            close_ids.append(doc_id)
-            _counter(result, page.portal, "changed")
-        current[doc_id] = (version, content_hash)
-        versions.add(_version_row(item, doc_id, version, content_hash, snapshot_id))
-        written += 1
-        if item.indicators is not None and item.indicators.height:
-            indicators.add(_indicator_frame(item.indicators, doc_id, version))
-            result.indicators += item.indicators.height
-            _counter(result, page.portal, "indicators", item.indicators.height)
+            tables["fetches"].add(staged.fetches.with_columns(snapshot_id=pl.lit(snapshot_id, dtype=pl.Int64)))
+            _count_fetches(result, staged.fetches, set(staged.documents["url"].to_list()))
+        versions: dict[str, int] = {}  # doc_id -> the version its indicators belong to, in this batch
+        fresh: list[str] = []  # doc_ids that get a new version
+        for doc_id, portal, content_hash in staged.documents.select("doc_id", "portal", "content_sha256").iter_rows():
+            previous = current.get(doc_id)
+            if previous and previous[1] == content_hash:
+                result.docs_unchanged += 1
+                _counter(result, portal, "unchanged")
+                if reparse and (doc_id, previous[0]) not in parsed_now:
+                    versions[doc_id] = previous[0]  # new parser, same text: indicators re-derived
+                    parsed_now.add((doc_id, previous[0]))
+                continue
+            version = 1 if previous is None else previous[0] + 1
+            if previous is None:
+                result.docs_new += 1
+                _counter(result, portal, "new")
+            else:
+                result.docs_changed += 1
+                close_ids.append(doc_id)
+                _counter(result, portal, "changed")
+            current[doc_id] = (version, content_hash)
+            versions[doc_id] = version
+            fresh.append(doc_id)
+        if fresh:
+            rows = staged.documents.filter(pl.col("doc_id").is_in(fresh)).unique("doc_id", keep="last")
+            tables["version_rows"].add(rows.with_columns(
+                version=pl.col("doc_id").replace_strict(versions, return_dtype=pl.Int32),
+                valid_from=pl.lit(snapshot_id, dtype=pl.Int64)))
+            written += rows.height
+        raws = staged.raws.filter(~pl.col("content_sha256").is_in(list(known_raw)))
+        if raws.height:
+            known_raw.update(raws["content_sha256"].to_list())
+            tables["raw_pages"].add(raws.with_columns(first_snapshot=pl.lit(snapshot_id, dtype=pl.Int64)))
+        indicators = staged.indicators.filter(pl.col("doc_id").is_in(list(versions)))
+        if indicators.height:
+            indicators = indicators.with_columns(
+                version=pl.col("doc_id").replace_strict(versions, return_dtype=pl.Int32))
+            tables["indicator_rows"].add(indicators)
+            result.indicators += indicators.height
+            for portal, n in indicators.join(staged.documents.select("doc_id", "portal").unique("doc_id"), on="doc_id") \
+                    .group_by("portal").len().iter_rows():
+                _counter(result, portal, "indicators", n)
+    for portal, n in batch.unchanged.items():  # 304s: counted, and nothing is written for them
+        result.pages_unchanged += n
+        result.docs_unchanged += n
+        _counter(result, portal, "unchanged", n)
     # pages that left a fully listed portal are closed, never deleted
     gone: list[str] = []
     for portal, urls in batch.listed_urls.items():
@@ -431,8 +431,14 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
     if close_ids or gone:  # only rows current before this snapshot: its own new versions may be written already
         con.execute("INSERT INTO version_ends SELECT doc_id, version, ? FROM documents WHERE valid_from < ? "
                     "AND list_contains(?, doc_id)", [snapshot_id, snapshot_id, close_ids + gone])
-    for buffer in buffers:
-        buffer.flush()
+    for table in tables.values():
+        table.flush()
+    for portal, run in batch.portal_runs.items():
+        per = result.per_portal.get(portal, {})
+        con.execute("INSERT INTO portal_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [snapshot_id, portal, run.state, run.listed, per.get("fetched", 0), per.get("unchanged", 0),
+                     per.get("failed", 0), per.get("new", 0), per.get("changed", 0), per.get("gone", 0),
+                     per.get("indicators", 0), run.note])
     con.execute(
         "INSERT INTO snapshots VALUES (?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [snapshot_id, batch.kind, batch.started_at, datetime.now(UTC), ",".join(batch.portals), batch.pages_listed,
@@ -441,27 +447,6 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
          batch.run_id],
     )
     return result
-
-
-def _indicator_frame(indicators: pl.DataFrame, doc_id: str, version: int) -> pl.DataFrame:
-    return indicators.with_columns(
-        doc_id=pl.lit(doc_id), version=pl.lit(version, dtype=pl.Int32), parser_version=pl.lit(PARSER_VERSION),
-        seq=pl.int_range(0, indicators.height, dtype=pl.Int32),
-    )
-
-
-def _version_row(item: ProcessedPage, doc_id: str, version: int, content_hash: str, snapshot_id: int) -> dict[str, Any]:
-    assert item.document is not None
-    meta = item.document.metadata
-    row = {k: meta.get(k) for k in METADATA_FIELDS}
-    row.update({
-        "doc_id": doc_id, "version": version, "url": item.page.url, "portal": item.page.portal,
-        "content_sha256": content_hash, "raw_sha256": item.raw_sha256, "valid_from": snapshot_id, "valid_to": None,
-        "outline": json.dumps([s.to_dict() for s in item.document.outline], ensure_ascii=False),
-        "body": item.document.body, "clean_method": item.document.method, "parser_version": PARSER_VERSION,
-        "fetched_at": item.page.fetched_at,
-    })
-    return row
 
 
 _COLUMNS: dict[str, list[str]] = {}

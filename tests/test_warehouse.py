@@ -15,7 +15,7 @@ import pytest
 
 import flows.process
 import flows.warehouse
-from flows.process import process_pages
+from flows.process import stage_pages
 from flows.warehouse import CrawlBatch, connect, fetch_state, load
 from mirror.server import JCMS_COLUMN, Article, Mirror
 from mirror.synthetic import report
@@ -82,10 +82,11 @@ def test_edit_delete_add_then_time_travel(prefect_harness, tmp_path: Path) -> No
 
 
 def _batch(pages: list[bytes], run_id: str | None = None) -> CrawlBatch:
+    """A crawl's batch with each page staged on its own: a load can be made to die after any page."""
     raw = [RawPage(url=f"http://portal.example/art/2024/1/1/art_1_{i}.html", portal="p", status=200,
                    fetched_at="2024-01-01T00:00:00", content=page, content_type="text/html; charset=utf-8")
            for i, page in enumerate(pages)]
-    batch = CrawlBatch(kind="crawl", started_at=datetime.now(UTC), portals=["p"], pages=process_pages(raw),
+    batch = CrawlBatch(kind="crawl", started_at=datetime.now(UTC), portals=["p"], pages=[stage_pages([r]) for r in raw],
                        listed_urls={"p": {r.url for r in raw}}, pages_listed=len(raw))
     if run_id:
         batch.run_id = run_id
@@ -143,7 +144,8 @@ def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
     con.execute("CREATE OR REPLACE VIEW document_versions AS SELECT * FROM version_rows")  # the views of schema 2
     con.close()
     con = connect(tmp_path)
-    assert con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone() == (flows.warehouse.SCHEMA_VERSION,)
+    assert con.execute("SELECT count(*) FROM portal_health").fetchone() == (0,)  # schema 4's table and view are there
     assert "valid_to" in [c[0] for c in con.execute("DESCRIBE document_versions").fetchall()]
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)
     con.close()
@@ -200,6 +202,7 @@ def test_reprocess_reversions_only_changed_output(prefect_harness, tmp_path: Pat
         return doc
 
     monkeypatch.setattr(flows.process, "clean_page", cleaner)
+    monkeypatch.setenv("ZWGK_PROCESSING_WORKERS", "0")  # processed in this process, where the patch applies
     changed = reprocess(warehouse=str(tmp_path))
     hanweb = sum(1 for p in pages if b"ZJEG_RSS" in p)
     assert 0 < hanweb < len(pages)

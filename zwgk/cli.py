@@ -229,7 +229,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from flows.discover import propose_columns
-    from flows.http import Fetcher, Policy
+    from flows.fetcher import Fetcher, Policy
     from transforms.listing.columns import portal_config
 
     parts = urlsplit(args.url)

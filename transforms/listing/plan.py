@@ -72,19 +72,36 @@ class ListingPlan:
         self.blocked: list[str] = []
         self.proxy_by_host: dict[str, str] = {}  # the dataproxy path that answered, for the host's other columns
         self.dead_proxies: set[str] = set()  # dataproxy paths that answered 404/405: not asked again this run
+        self.probing: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {}  # host -> its probe in flight
 
     def next_request(self) -> ListRequest | None:
-        while self.queue:
+        """The next request to make; None when there is none, or when the rest wait for an answer in flight (the
+        first window of a column on a host whose dataproxy path is not known yet waits for the host's probe)."""
+        for _ in range(len(self.queue)):
             request = self.queue.popleft()
             if request.kind == "jcms-proxy" and request.get("proxy") in self.dead_proxies:
                 swapped = jcms.window_failed(request, ListAnswer(status=404))  # as if it had answered like its twin
                 self.queue.extendleft(reversed([r for r in swapped.requests if r.key not in self.seen]))
                 self.seen.update(r.key for r in swapped.requests)
                 continue
+            if self._is_probe(request):
+                host = urlsplit(request.url).netloc
+                if host in self.probing:
+                    self.queue.append(request)  # after the probe in flight says which path answers
+                    continue
+                self.probing[host] = request.key
             return request
         return None
 
+    def _is_probe(self, request: ListRequest) -> bool:
+        """A first dataproxy window on a host where no path has answered yet."""
+        return (request.kind == "jcms-proxy" and int(request.get("start")) == 1
+                and urlsplit(request.url).netloc not in self.proxy_by_host)
+
     def accept(self, request: ListRequest, answer: ListAnswer) -> None:
+        host = urlsplit(request.url).netloc
+        if self.probing.get(host) == request.key:
+            del self.probing[host]
         column = self.columns[request.column]
         column.requests += 1
         result = self._read(request, answer)
