@@ -14,6 +14,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 PAGES ?= 2000
 CRAWL_PAGES ?= 10000
 SNAPSHOTS ?= 50
+PROVINCE_HOSTS ?= 200
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +46,7 @@ $(BENCH_STAMP): requirements.lock requirements-bench.lock pyproject.toml
 # One table (speed, scale, accuracy), written to BENCHMARKS.md; under 15 minutes on 2 cores.
 bench: $(BENCH_STAMP)
 	PREFECT_HOME=$(CURDIR)/$(BENCH_VENV)/prefect-home $(BENCH_VENV)/bin/python -m bench.run --pages $(PAGES) \
-		--crawl-pages $(CRAWL_PAGES) --snapshots $(SNAPSHOTS)
+		--crawl-pages $(CRAWL_PAGES) --snapshots $(SNAPSHOTS) --province-hosts $(PROVINCE_HOSTS)
 
 # The Prefect server and UI on 127.0.0.1:4200 (the UI ships in the prefect wheel; nothing is downloaded).
 # In another terminal: PREFECT_API_URL=http://127.0.0.1:4200/api .venv/bin/zwgk serve

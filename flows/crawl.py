@@ -8,13 +8,16 @@ when its lists are behind a challenge or list nothing; the run goes on.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, as_completed, wait
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectConcurrentFuture, PrefectFuture
@@ -167,15 +170,12 @@ def _result_of(future: PrefectFuture[Any], portal: Portal) -> PortalResult:
     return PortalResult(listing)
 
 
-def _warehouse_state(warehouse: str) -> tuple[dict[str, tuple[str | None, str | None]], dict[str, int], set[str]]:
+def _warehouse_state(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, tuple[str | None, str | None]],
+                                                              dict[str, int], set[str]]:
     """Validators by document, documents per portal, URLs whose latest fetch failed."""
-    con = connect(Path(warehouse))
-    try:
-        return (fetch_state(con),
-                dict(con.execute("SELECT portal, count(*) FROM documents GROUP BY portal").fetchall()),
-                {r[0] for r in con.execute("SELECT url FROM fetch_failures").fetchall()})
-    finally:
-        con.close()
+    return (fetch_state(con),
+            dict(con.execute("SELECT portal, count(*) FROM documents GROUP BY portal").fetchall()),
+            {r[0] for r in con.execute("SELECT url FROM fetch_failures").fetchall()})
 
 
 class PortalEmptied(RuntimeError):
@@ -188,19 +188,35 @@ class PortalEmptied(RuntimeError):
 
 
 @task(cache_policy=NO_CACHE)
-def load_snapshot(warehouse: str, batch: CrawlBatch) -> LoadResult:
+def load_snapshot(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     """One writer at a time across all flow runs (the limit), one transaction per snapshot (the loader)."""
     with load_slot():
-        con = connect(Path(warehouse))
-        try:
-            return load(con, batch)
-        finally:
-            con.close()
+        return load(con, batch)
 
 
-def _staged(paths: list[str], extra: StagedPages) -> Iterator[StagedPages]:
-    yield from read_staged(paths)
-    yield extra
+class StagedFeed:
+    """The run's staged batches as the workers write them, for a load that runs while the crawl goes on: the load
+    commits its invisible parts meanwhile, so a crawl of 10,000 pages does not end with a long load."""
+
+    def __init__(self) -> None:
+        self._items: queue.Queue[str | StagedPages | BaseException | None] = queue.Queue()
+
+    def staged(self, path: str) -> None:
+        self._items.put(path)
+
+    def finish(self, last: StagedPages) -> None:
+        self._items.put(last)
+        self._items.put(None)
+
+    def fail(self, error: BaseException) -> None:
+        """The crawl went wrong: the load stops with it, and rolls back."""
+        self._items.put(error)
+
+    def __iter__(self) -> Iterator[StagedPages]:
+        while (item := self._items.get()) is not None:
+            if isinstance(item, BaseException):
+                raise RuntimeError(f"the crawl stopped: {item!r}; nothing of this snapshot was committed") from item
+            yield item if isinstance(item, StagedPages) else next(read_staged([item]))
 
 
 def _wait_all(futures: Iterable[PrefectConcurrentFuture[Any]], progress: RunProgress) -> None:
@@ -213,46 +229,62 @@ def _wait_all(futures: Iterable[PrefectConcurrentFuture[Any]], progress: RunProg
         progress.publish()
 
 
+def _close_batch(batch: CrawlBatch, portals: list[Portal], futures: dict[str, PrefectFuture[Any]],
+                 summaries: dict[str, PortalSummary], records: list[RawPage]) -> None:
+    """What the portals' tasks said, into the batch the load finishes with (it reads these after the last page)."""
+    logger = get_run_logger()
+    for portal in portals:
+        found = _result_of(futures[portal.name], portal)
+        summary = summaries[portal.name] = _summary(portal, found)
+        records.extend(found.records)
+        batch.unchanged[portal.name] = found.unchanged
+        batch.pages_listed += summary.listed
+        batch.notes.extend(f"{portal.name}: {n}" for n in summary.notes)
+        batch.portal_runs[portal.name] = PortalRun(summary.state, summary.listed, "; ".join(summary.notes) or None)
+        if found.listing.complete and found.listing.refs:
+            batch.listed_urls[portal.name] = {r.url for r in found.listing.refs}
+        logger.info("%s: %d articles listed (%s)", portal.name, summary.listed, summary.state)
+
+
 @flow(name="crawl", log_prints=True, task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.PORTAL_WORKERS))  # type: ignore[arg-type]  # prefect types TaskRunner invariantly
 def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
     """One crawl run over the given portals; pages that fail are recorded, never fatal."""
-    logger = get_run_logger()
     started = datetime.now(UTC)
     ensure_load_limit()
-    validators, had_documents, failing = _warehouse_state(warehouse)
-    batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
-    summaries: dict[str, PortalSummary] = {}
-    records: list[RawPage] = []
-    with staging_area(Path(warehouse).resolve()) as folder, HostScheduler() as scheduler:
+    con = connect(Path(warehouse))  # one connection for the run: opening a warehouse costs ~0.25 s
+    with closing(con), staging_area(Path(warehouse).resolve()) as folder, HostScheduler() as scheduler:
+        validators, had_documents, failing = _warehouse_state(con)
+        batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
+        summaries: dict[str, PortalSummary] = {}
+        records: list[RawPage] = []
         progress = RunProgress("article pages fetched and processed, across all hosts", scheduler.remaining_seconds)
+        feed = StagedFeed()
+        batch.pages = feed
+        loading = load_snapshot.submit(quote(con), batch)  # type: ignore[call-overload]  # quote() is unwrapped by Prefect
 
         def staged(done: StagedBatch) -> None:
             progress.batch_done(done.pages, done.failed)
+            feed.staged(done.path)
 
-        with ProcessingPool(folder, on_staged=staged, release=scheduler.release_bodies) as pool:
-            run = CrawlRun(scheduler, pool, progress, validators, failing)
-            futures = {p.name: crawl_portal.submit(p, quote(run)) for p in portals}  # type: ignore[call-overload]  # quote() is unwrapped by Prefect
-            _wait_all(futures.values(), progress)
-            for portal in portals:
-                found = _result_of(futures[portal.name], portal)
-                summary = summaries[portal.name] = _summary(portal, found)
-                records.extend(found.records)
-                batch.unchanged[portal.name] = found.unchanged
-                batch.pages_listed += summary.listed
-                batch.notes.extend(f"{portal.name}: {n}" for n in summary.notes)
-                batch.portal_runs[portal.name] = PortalRun(summary.state, summary.listed, "; ".join(summary.notes) or None)
-                if found.listing.complete and found.listing.refs:
-                    batch.listed_urls[portal.name] = {r.url for r in found.listing.refs}
-                logger.info("%s: %d articles listed (%s)", portal.name, summary.listed, summary.state)
-            paths = pool.drain()
-        progress.finish()
-        batch.pages = _staged(paths, stage_pages(records))
-        result = load_snapshot(warehouse, batch)
-    for name, summary in summaries.items():
-        per = result.per_portal.get(name, {})
-        summary.fetched, summary.unchanged, summary.failed = per.get("fetched", 0), per.get("unchanged", 0), per.get("failed", 0)
-        summary.new, summary.changed, summary.gone = per.get("new", 0), per.get("changed", 0), per.get("gone", 0)
-    publish(list(summaries.values()), result, warehouse)
+        try:
+            with ProcessingPool(folder, on_staged=staged, release=scheduler.release_bodies) as pool:
+                run = CrawlRun(scheduler, pool, progress, validators, failing)
+                futures = {p.name: crawl_portal.submit(p, quote(run)) for p in portals}  # type: ignore[call-overload]  # as above
+                _wait_all(futures.values(), progress)
+                _close_batch(batch, portals, futures, summaries, records)
+                pool.drain()
+            progress.finish()
+            feed.finish(stage_pages(records))
+        except BaseException as exc:
+            feed.fail(exc)
+            loading.wait()
+            raise
+        result = loading.result()
+        for name, summary in summaries.items():
+            per = result.per_portal.get(name, {})
+            summary.fetched, summary.unchanged, summary.failed = per.get("fetched", 0), per.get("unchanged", 0), per.get("failed", 0)
+            summary.new, summary.changed, summary.gone = per.get("new", 0), per.get("changed", 0), per.get("gone", 0)
+        publish(list(summaries.values()), result, con)
     outcome = CrawlSummary(
         snapshot_id=result.snapshot_id, portals=list(summaries.values()), indicators=result.indicators,
         docs_new=result.docs_new, docs_changed=result.docs_changed, docs_unchanged=result.docs_unchanged,

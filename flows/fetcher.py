@@ -9,11 +9,12 @@ fetcher behind a blocking call, for commands that fetch a page or two (`zwgk dis
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import random
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -44,24 +45,37 @@ class Policy:
 class HostLimiter:
     """At most `rate` requests per second per host; different hosts do not wait for each other.
 
-    Requests to one host take turns: the next may start one interval after the previous one actually left the
-    limiter. Slots handed out in advance let a late wake-up (a busy machine oversleeps) arrive at the server
-    right before the next slot's request, two requests closer than the interval.
+    At a polite rate (POLITE_RATE or slower) a host's requests take turns and the interval is counted from the end
+    of the previous request: the server sees them at least an interval apart whatever the network or a busy event
+    loop does to the moment a request really leaves (counted from its start, 2 of 200 hosts saw two requests 0.98 s
+    apart at 1 req/s). At higher rates only the starts are spaced, so several requests can be in flight at once.
     """
 
     def __init__(self) -> None:
         self._turns: dict[str, asyncio.Lock] = {}
         self._next: dict[str, float] = {}
 
-    async def wait(self, host: str, rate: float) -> None:
+    @contextlib.asynccontextmanager
+    async def turn(self, host: str, rate: float) -> AsyncIterator[None]:
         if rate <= 0:
+            yield
             return
-        turn = self._turns.setdefault(host, asyncio.Lock())
-        async with turn:
+        lock = self._turns.setdefault(host, asyncio.Lock())
+        await lock.acquire()
+        holding = True
+        try:
             delay = self._next.get(host, 0.0) - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            self._next[host] = time.monotonic() + 1.0 / rate
+            if rate > settings.POLITE_RATE:
+                self._next[host] = time.monotonic() + 1.0 / rate
+                lock.release()
+                holding = False
+            yield
+        finally:
+            if holding:
+                self._next[host] = time.monotonic() + 1.0 / rate
+                lock.release()
 
 
 def _now() -> str:
@@ -142,8 +156,8 @@ class AsyncFetcher:
                 return self._robots[origin]
             rules: Protego | str | None
             try:
-                await self.limiter.wait(parts.netloc, policy.rate)
-                async with self._client().get(origin + "/robots.txt", allow_redirects=True) as resp:
+                async with self.limiter.turn(parts.netloc, policy.rate), \
+                        self._client().get(origin + "/robots.txt", allow_redirects=True) as resp:
                     text = await resp.text(errors="replace")
                     if resp.status == 200:
                         rules = Protego.parse(text)
@@ -188,10 +202,10 @@ class AsyncFetcher:
         error = "not fetched"
         status: int | None = None
         for attempt in range(1, self.attempts + 1):
-            await self.limiter.wait(host, rate)
             retry_after: float | None = None
             try:
-                page = await self._once(url, portal, policy, method, data, headers)
+                async with self.limiter.turn(host, rate):
+                    page = await self._once(url, portal, policy, method, data, headers)
                 page.attempts = attempt
                 if page.status not in RETRY_STATUSES or attempt == self.attempts:
                     return page

@@ -15,8 +15,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from typing import IO
 
 import requests
 
@@ -42,11 +44,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+def _wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float, log: IO[bytes]) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
             raise ApiStartError(f"the Prefect API exited with status {proc.returncode}: {err.strip()[-600:]}")
         with contextlib.suppress(requests.RequestException):
             if requests.get(f"{url}/health", timeout=2).ok:
@@ -79,21 +82,46 @@ def prefect_api() -> Iterator[str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "flows.prefect_api", str(os.getpid()), str(port)], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            cwd=settings.PROJECT_ROOT)
-    try:
-        _wait_healthy(proc, url, settings.api_startup_timeout())
-        if proc.stderr:
-            proc.stderr.close()  # nothing reads it from here on: a full pipe must not block the server
-        with temporary_settings(updates={PREFECT_API_URL: url}):
-            _private_url = url
-            try:
-                yield url
-            finally:
-                _private_url = None
-    finally:
-        _stop(proc)
+    # what the server says goes to a file, read only if it fails to start: a pipe nobody reads fills up, and a
+    # closed one made the server answer 500 when it logged
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([sys.executable, "-m", "flows.prefect_api", str(os.getpid()), str(port)], env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                cwd=settings.PROJECT_ROOT)
+        try:
+            _wait_healthy(proc, url, settings.api_startup_timeout(), log)
+            # no heartbeats: a private API runs no service that reads them, and the heartbeat thread made every flow
+            # run wait up to a second at its end (it sleeps in one-second steps before it sees the stop)
+            with temporary_settings(updates={PREFECT_API_URL: url, "flows.heartbeat_frequency": None}):
+                _private_url = url
+                try:
+                    yield url
+                finally:
+                    _drain_to(url)
+                    _private_url = None
+        finally:
+            _stop(proc)
+
+
+def _drain_to(url: str) -> None:
+    """Logs and events still queued reach the API before it stops (as Prefect's own test harness does it)."""
+    import inspect
+
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def drain() -> None:
+        with contextlib.suppress(RuntimeError):  # a worker that never started
+            logs = APILogWorker.instance().drain()
+            if inspect.isawaitable(logs):
+                await logs
+        events = EventsWorker.drain_all()
+        if inspect.isawaitable(events):
+            await events
+
+    with contextlib.suppress(Exception):  # what could not be sent is lost with the private API anyway
+        run_coro_as_sync(drain())
 
 
 def main(argv: list[str]) -> None:

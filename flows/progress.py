@@ -27,6 +27,7 @@ class Snapshot:
     failed: dict[str, int]
     eta_s: float
     finished: list[tuple[str, str]] = field(default_factory=list)  # (portal, state) since the last snapshot
+    final: bool = False
 
 
 _watchers: list[Callable[[Snapshot], None]] = []
@@ -71,18 +72,18 @@ class RunProgress:
         with self._lock:
             self._finished.append((portal, state))
 
-    def publish(self, force: bool = False) -> None:
+    def publish(self, force: bool = False, final: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self._last < settings.PROGRESS_EVERY_S:
             return
         self._last = now
         with self._lock:
-            snapshot = Snapshot(self.listed, self.done, dict(self.failed), self._eta(), self._finished)
+            snapshot = Snapshot(self.listed, self.done, dict(self.failed), self._eta(), self._finished, final)
             self._finished = []
         update_progress_artifact(self._artifact, 100.0 * snapshot.done / max(snapshot.listed, 1) if snapshot.listed else 0.0)
         for callback in list(_watchers):
             callback(snapshot)
 
     def finish(self) -> None:
-        self.publish(force=True)
+        self.publish(force=True, final=True)
         update_progress_artifact(self._artifact, 100.0)

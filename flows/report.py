@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import duckdb
 from prefect.artifacts import (
     create_markdown_artifact,
     create_progress_artifact,
@@ -14,7 +14,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from flows.warehouse import LoadResult, connect
+from flows.warehouse import LoadResult
 
 MAX_FAILURES_SHOWN = 30
 TOP_INDICATORS = 10
@@ -37,17 +37,26 @@ class Progress:
         update_progress_artifact(self.id, 100.0)
 
 
-def publish(summaries: list[Any], result: LoadResult, warehouse: str) -> None:
+def publish(summaries: list[Any], result: LoadResult, con: duckdb.DuckDBPyConnection) -> None:
     """A table per portal and a markdown report: failures with their reasons, top indicators found."""
     rows = [{"portal": s.portal, "state": s.state, "listed": s.listed, "fetched": s.fetched, "unchanged": s.unchanged, "failed": s.failed,
              "new": s.new, "changed": s.changed, "gone": s.gone, "indicators": result.per_portal.get(s.portal, {}).get("indicators", 0),
              "notes": "; ".join(s.notes)} for s in summaries]
     create_table_artifact(rows, key="crawl-portals", description=f"snapshot {result.snapshot_id}: per-portal counts")
-    create_markdown_artifact(_report(summaries, result, warehouse), key="crawl-report",
+    create_markdown_artifact(_report(summaries, result, con), key="crawl-report",
                              description=f"snapshot {result.snapshot_id}: failures and top indicators")
+    health = con.execute("SELECT * FROM portal_health")
+    columns = [d[0] for d in health.description]
+    create_table_artifact([{c: _cell(v) for c, v in zip(columns, row, strict=True)} for row in health.fetchall()],
+                          key="portal-health",
+                          description="every portal as its runs left it: failing ones first (the portal_health view)")
 
 
-def _report(summaries: list[Any], result: LoadResult, warehouse: str) -> str:
+def _cell(value: Any) -> Any:
+    return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else value
+
+
+def _report(summaries: list[Any], result: LoadResult, con: duckdb.DuckDBPyConnection) -> str:
     lines = [f"# Snapshot {result.snapshot_id}", "",
              f"{result.docs_new} new, {result.docs_changed} changed, {result.docs_unchanged} unchanged, "
              f"{result.docs_gone} gone documents; {result.indicators} indicators in new versions; "
@@ -64,7 +73,7 @@ def _report(summaries: list[Any], result: LoadResult, warehouse: str) -> str:
         if len(result.failures) > MAX_FAILURES_SHOWN:
             lines.append(f"\n… and {len(result.failures) - MAX_FAILURES_SHOWN} more (query `fetch_failures`).")
         lines.append("")
-    top = _top_indicators(warehouse, result.snapshot_id)
+    top = _top_indicators(con, result.snapshot_id)
     if top:
         lines += ["## Top indicators in this snapshot", "", "| publisher | indicator | value | yoy % | kind | period |",
                   "|---|---|---|---|---|---|"]
@@ -73,16 +82,12 @@ def _report(summaries: list[Any], result: LoadResult, warehouse: str) -> str:
     return "\n".join(lines)
 
 
-def _top_indicators(warehouse: str, snapshot_id: int) -> list[tuple[Any, ...]]:
+def _top_indicators(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[tuple[Any, ...]]:
     """The largest money figures with a canonical key among the versions this snapshot created."""
-    con = connect(Path(warehouse), read_only=True)
-    try:
-        return con.execute(
-            """
-            SELECT d.publisher, i.name, i.raw, i.yoy_pct, i.kind, i.period
-            FROM indicator_rows i JOIN document_versions d ON d.doc_id = i.doc_id AND d.version = i.version
-            WHERE d.valid_from = ? AND i.value_base IS NOT NULL AND i.canonical IS NOT NULL AND i.valid
-            ORDER BY (i.unit = 'CNY') DESC, i.value_base DESC LIMIT ?
-            """, [snapshot_id, TOP_INDICATORS]).fetchall()
-    finally:
-        con.close()
+    return con.execute(
+        """
+        SELECT d.publisher, i.name, i.raw, i.yoy_pct, i.kind, i.period
+        FROM indicator_rows i JOIN document_versions d ON d.doc_id = i.doc_id AND d.version = i.version
+        WHERE d.valid_from = ? AND i.value_base IS NOT NULL AND i.canonical IS NOT NULL AND i.valid
+        ORDER BY (i.unit = 'CNY') DESC, i.value_base DESC LIMIT ?
+        """, [snapshot_id, TOP_INDICATORS]).fetchall()

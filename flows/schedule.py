@@ -53,7 +53,7 @@ class _Host:
 def workers_for(rate: float) -> int:
     """Requests in flight per host: one while the host's rate leaves room for an answer between two requests (any
     polite rate); more only where the rate is so high that a single connection would hold it back."""
-    return 1 if rate <= 10 else min(settings.HOST_CONNECTIONS, math.ceil(rate / 100) + 1)
+    return 1 if rate <= settings.POLITE_RATE else min(settings.HOST_CONNECTIONS, math.ceil(rate / 100) + 1)
 
 
 class HostScheduler:

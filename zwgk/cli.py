@@ -95,9 +95,10 @@ def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
     from flows.crawl import PortalEmptied, crawl
     from flows.prefect_api import ApiStartError, prefect_api
     from flows.warehouse import WarehouseError
+    from zwgk.console import run_progress
 
     try:
-        with prefect_api():
+        with prefect_api(), run_progress("crawl"):
             return crawl(portals=list(portals), warehouse=str(warehouse))
     except (WarehouseError, ApiStartError) as exc:
         raise UserError(str(exc)) from exc
@@ -252,12 +253,13 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from flows.prefect_api import ApiStartError, prefect_api
     from flows.reprocess import reprocess
     from flows.warehouse import WarehouseError
+    from zwgk.console import run_progress
 
     warehouse = settings.warehouse_dir(args.warehouse)
     if not (warehouse / "catalog.sqlite").exists():
         raise UserError(f"no warehouse at {warehouse}: nothing to reprocess (pass --warehouse DIR)")
     try:
-        with prefect_api():
+        with prefect_api(), run_progress("reprocess"):
             result = reprocess(warehouse=str(warehouse))
     except (WarehouseError, ApiStartError) as exc:
         raise UserError(str(exc)) from exc
@@ -266,7 +268,8 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
-EXPORTED = ("documents", "document_versions", "indicators", "snapshots", "document_changes", "fetch_failures")
+EXPORTED = ("documents", "document_versions", "indicators", "snapshots", "document_changes", "fetch_failures",
+            "portal_health")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

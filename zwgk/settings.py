@@ -19,6 +19,7 @@ CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 DEFAULT_RATE = 1.0  # requests per second per host
+POLITE_RATE = 10.0  # at or below this rate a host gets one request at a time, an interval after the last ended
 FETCH_ATTEMPTS = 4
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 60.0
