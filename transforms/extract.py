@@ -10,8 +10,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from transforms.models import Document, Indicator
-from transforms.numbers import Quantity, normalise_text, scan
+from transforms.numbers import Quantity, scan
 from transforms.outline import build_outline, document_role, heading_level
+from transforms.reading import Passage, passages
 
 SEPARATORS = ",，;；:：。!！?？\n"
 _SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
@@ -80,8 +81,14 @@ class _Group:
 class _SentenceState:
     text: str
     ctx: Context
+    passage: Passage
+    offset: int  # where the sentence starts in its passage
     out: list[Indicator] = field(default_factory=list)
     groups: list[_Group] = field(default_factory=list)
+
+    def verbatim(self, start: int, end: int) -> str:
+        """The page's own text behind sentence[start:end]."""
+        return self.passage.verbatim(self.offset + start, self.offset + end)
 
 
 def _dec(x: Decimal | None) -> float | None:
@@ -130,13 +137,16 @@ def _sub_clause_bounds(text: str, q: Quantity) -> tuple[int, int]:
     return start, end
 
 
-def _quote(text: str, q: Quantity) -> str:
+def _quote(state: _SentenceState, q: Quantity) -> str:
+    text = state.text
     start, end = _sub_clause_bounds(text, q)
-    quote = text[start:end].strip(" ,，")
-    if len(quote) > _QUOTE_MAX:
-        lo = max(start, _clause_start(text, q.start) - 40)
-        quote = text[lo : min(end, q.end + 60)].strip(" ,，")
-    return quote
+    if end - start > _QUOTE_MAX:
+        start, end = max(start, _clause_start(text, q.start) - 40), min(end, q.end + 60)
+    while start < end and text[start] in " ,，":
+        start += 1
+    while end > start and text[end - 1] in " ,，":
+        end -= 1
+    return state.verbatim(start, end)
 
 
 def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
@@ -228,13 +238,13 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
         value=value,
         multiplier=float(q.multiplier),
         unit=unit,
-        raw=q.raw,
+        raw=state.verbatim(q.start, q.end),
         kind=_kind(state, q.start),
         bound=q.bound,
         value_high=_dec(q.value_high),
         masked=q.masked,
         period=_period(state, q.start),
-        quote=_quote(state.text, q),
+        quote=_quote(state, q),
     )
 
 
@@ -284,8 +294,8 @@ def _parenthetical_bound(text: str, q: Quantity) -> tuple[str | None, int]:
     return None, close
 
 
-def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
-    state = _SentenceState(text=text, ctx=ctx)
+def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> list[Indicator]:
+    state = _SentenceState(text=text, ctx=ctx, passage=passage, offset=offset)
     quantities = scan(text)
     prev_end = 0  # end of the last figure that was read as one (qualifiers stay part of names)
     parent_name: str | None = None
@@ -462,7 +472,8 @@ def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: I
     for b in batch:
         ind = _new_indicator(state, b, main.name)
         ind.kind, ind.parent = "target", main.parent
-        ind.raw = state.text[max(0, b.start - 2) : b.end] if state.text[max(0, b.start - 2) : b.start] in ("争取", "力争") else b.raw
+        lead = 2 if state.text[max(0, b.start - 2) : b.start] in ("争取", "力争") else 0
+        ind.raw = state.verbatim(b.start - lead, b.end)
         if main.value is None and main.unit is None:  # the main figure is a change: so is this one
             ind.yoy_pct = None if b.value is None else float(b.value)
             ind.value, ind.unit, ind.multiplier = None, None, 1.0
@@ -533,10 +544,15 @@ def extract_indicators(doc: Document) -> list[Indicator]:
     lines = [line for line in doc.body.split("\n") if line.strip()]
     contexts = _contexts(lines, doc)
     out: list[Indicator] = []
-    for line, ctx in zip(lines, contexts, strict=True):
-        text = normalise_text(line)
-        for m in _SENTENCE.finditer(text):
+    for passage in passages(lines):
+        ctx = contexts[passage.first_line]
+        for m in _SENTENCE.finditer(passage.text):
             sentence = m.group(0)
             if _MAY_HOLD_FIGURE.search(sentence):
-                out.extend(_read_sentence(sentence, ctx))
+                found = _read_sentence(sentence, ctx, passage, m.start())
+                if passage.written:
+                    for ind in found:
+                        ind.name = passage.as_written(ind.name)
+                        ind.parent = passage.as_written(ind.parent) if ind.parent else None
+                out.extend(found)
     return [ind for ind in out if ind.name]

@@ -9,10 +9,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％～－＊", "0123456789.%~-*")
-_DIGIT_SPACES = re.compile(r"(?<=[0-9.])[ \u00a0\u3000\n\r\t]+(?=[0-9.%])")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-
 MULTIPLIERS: dict[str, Decimal] = {
     "": Decimal(1), "千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "百万": Decimal(10) ** 6,
     "千万": Decimal(10) ** 7, "亿": Decimal(10) ** 8, "万亿": Decimal(10) ** 12,
@@ -77,12 +73,6 @@ class Quantity:
         return self.unit == "pct"
 
 
-def normalise_text(text: str) -> str:
-    """Full-width digits and signs to ASCII, spaces inside numbers removed; lengths may change."""
-    text = _ZERO_WIDTH.sub("", text.translate(_FULLWIDTH))
-    return _DIGIT_SPACES.sub("", text)
-
-
 def to_decimal(num: str) -> Decimal | None:
     if _MASK_CHARS.search(num):
         return None
@@ -106,7 +96,7 @@ def _bound_before(text: str, start: int) -> tuple[str, int]:
 
 
 def scan(text: str) -> list[Quantity]:
-    """Every quantity in `text` (already normalised), in order. Dates, ordinals and codes are skipped."""
+    """Every quantity in `text` (as transforms.reading gives it), in order. Dates, ordinals and codes are skipped."""
     found: list[Quantity] = []
     for m in QUANTITY.finditer(text):
         num, unit_word, mag = m.group("num"), m.group("unit"), m.group("mag") or ""
