@@ -9,47 +9,43 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from transforms.lexicon import alternation, values
 from transforms.models import Document, Indicator
-from transforms.numbers import Quantity, scan
+from transforms.numbers import UNMEASURED, Quantity, scan
 from transforms.outline import build_outline, document_role, heading_level
 from transforms.reading import Passage, passages
 
 SEPARATORS = ",，;；:：。!！?？\n"
 _SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+# the word lists below come from transforms/cue_words.csv (transforms.lexicon); the regexes only arrange them
+_YOY_SIGN = values("yoy_verb")  # verb -> "+" or "-"
+_NEGATIVE_VERBS = tuple(verb for verb, sign in _YOY_SIGN.items() if sign == "-")
 _YOY_VERB = re.compile(
-    r"(?:同比|比上年|较上年|比去年|较去年|比年初|较年初|年均)?(?:分别)?(?:同比)?"
-    r"(?P<verb>增长|增加|提高|上升|提升|增收|增速为?|增幅为?|下降|减少|回落|下滑|降低|减收)了?(?:分别)?(?:超过|超|约|近|达)?$"
+    rf"(?:{alternation('yoy_base')})?(?:分别|均)?(?:同比)?"
+    rf"(?P<verb>{alternation('yoy_verb')})了?(?:分别|均)?(?:为|达到|达|在)?(?:{alternation('bound_before')})?$"
 )
-_NEGATIVE_VERBS = ("下降", "减少", "回落", "下滑", "降低", "减收")
+# a growth written after its figure: 保持20%以上的增速, 增速均保持在10%以上
+_YOY_AFTER = re.compile(rf"^(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
+_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|达到|达|为|在)$")
 _TARGET_CTX = re.compile(
-    r"(?:完成率|目标完成率|完成(?:了)?(?:全年|年度|年初)?(?:目标|考核|序时)?(?:任务|目标|计划)?的?)(?:为|达|达到)?$"
+    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?)"
+    r"(?:分别|均)?(?:为|达|达到)?$"
 )
-_TARGET_STRONG = re.compile(r"(?:率|任务|目标|计划)的?(?:为|达|达到)?$")
+_TARGET_STRONG = re.compile(rf"(?:率|{alternation('target_of')})的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
-    r"^(?:[、和及与并\s:：,，]|"
-    r"其中|同时|另外|此外|共有|共计|合计|总计|累计完成|累计|一共|全年|今年以来|年内|上半年|下半年|本年度|本年|今年|当年|"
-    r"截至目前为止|截至目前|目前|已经|已|顺利|成功|全面|有序|"
-    r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
-    r"共完成|高质量完成|高质完成|完成|实现|达到|助推|推动|组织实施|加快推进|全力|积极|持续|共|"
-    r"计划|预计|预估|力争|确保|争取|"
-    r"一是|二是|三是|四是|五是|六是|七是|八是|九是|十是)+"
+    rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
+    r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批)+"
 )
-_TRAILING_NOISE = re.compile(
-    r"(?:达到|达|为|至|共|共计|合计|总计|约|超过|超|突破|近|实现|完成|累计|已完成|已|一共|分别|各|均|的|了|"
-    r"同比|预计|预估|力争|确保|争取|计划|有|等|在|内|占|新增计划)+$"
-)
+_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')})+$")
 _NOUN_AFTER = re.compile(r"^[^\d,，;；:：。、!！?？()（）]{1,16}")
-_AFTER_STOP = re.compile(
-    r"^(?:的|同比|比|较|增长|下降|完成|占|左右|以上|是|为|达|已|了|在|用于|实现|全面|等|和|及|与|,|，|、|以|共|从|到|"
-    r"累计|提升|提高|建成|开工|投入|落地|落户|以上|创建|上市|入选|参与|参加|实施|覆盖|通过)"
-)
-_AFTER_CUT = re.compile(r"(?:的|等|和|及|与|以|已|全面|实现|完成|落户|开工|建成|纳入|为|在|顺利|成功|入选|参加|项目的).*$")
+_AFTER_STOP = re.compile(rf"^(?:{alternation('after_stop')}|,|，|、)")
+_AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
 _CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
-_ESTIMATE_CUE = re.compile(r"预计|预估|预测")
-_TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资|(?:任务)?的\s*[\d.]+\s*%)|力争|确保|争取|预期|目标(?:是|为|[:：])|拟|力求")
-_ACTUAL_RESET = re.compile(r"上半年完成|已完成|实际完成|截至目前|已累计|1-\d{1,2}月")
+_KIND_OF_CUE = values("kind_cue")  # cue -> estimate | target | actual (a cue that says the figure happened)
+_KIND_CUE = re.compile(alternation("kind_cue") + r"|1-\d{1,2}月")
+_NOT_KIND_CUE = re.compile(alternation("not_kind_cue"))  # 人才计划项目, 争取资金: words that hold a cue but are none
 _YEAR = re.compile(r"(20\d{2})年")
 _QUOTE_MAX = 160
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
@@ -170,18 +166,20 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
 @lru_cache(maxsize=32)
 def _cues(text: str) -> list[tuple[int, str]]:
     """Kind cues of a sentence by end position, found once per sentence."""
-    cues = [(m.end(), "estimate") for m in _ESTIMATE_CUE.finditer(text)]
-    cues += [(m.end(), "target") for m in _TARGET_CUE.finditer(text)]
-    cues += [(m.end(), "reset") for m in _ACTUAL_RESET.finditer(text)]
-    return sorted(cues)
+    masked = [(m.start(), m.end()) for m in _NOT_KIND_CUE.finditer(text)]
+    cues = []
+    for m in _KIND_CUE.finditer(text):
+        if any(start <= m.start() < end for start, end in masked):
+            continue
+        cues.append((m.end(), _KIND_OF_CUE.get(m.group(), "actual")))
+    return cues
 
 
 def _kind(state: _SentenceState, pos: int) -> str:
     """The last cue before the figure wins (spec: a cue reaches to the end of its sentence)."""
     before = [cue for cue in _cues(state.text) if cue[0] <= pos]
     if before:
-        kind = before[-1][1]
-        return "actual" if kind == "reset" else kind
+        return before[-1][1]
     return "target" if state.ctx.role == "plan" else "actual"
 
 
@@ -233,6 +231,8 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
     if unit is None:  # a bare 万/亿: money after money words, otherwise a count of the noun that follows
         around = state.text[max(0, q.start - 12) : q.end + 4]
         unit = "CNY" if re.search(r"资金|投资|收入|奖励|融资|产值|资产|营收|销售|税|金额|产业", around) else "count"
+    elif unit == UNMEASURED:
+        unit = None
     return Indicator(
         name=name,
         value=value,
