@@ -26,7 +26,7 @@ _YOY_VERB = re.compile(
     rf"(?P<verb>{alternation('yoy_verb')})了?(?:分别|均)?(?:为|达到|达|在)?(?:{alternation('bound_before')})?$"
 )
 # a growth written after its figure: 保持20%以上的增速, 增速均保持在10%以上
-_YOY_AFTER = re.compile(rf"^(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
+_YOY_AFTER = re.compile(rf"(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
 _YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|达到|达|为|在)$")
 _TARGET_CTX = re.compile(
     rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?)"
@@ -38,8 +38,8 @@ _LEADING_NOISE = re.compile(
     r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批)+"
 )
 _TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')})+$")
-_NOUN_AFTER = re.compile(r"^[^\d,，;；:：。、!！?？()（）]{1,16}")
-_AFTER_STOP = re.compile(rf"^(?:{alternation('after_stop')}|,|，|、)")
+_NOUN_AFTER = re.compile(r"[^\d,，;；:：。、!！?？()（）]{1,16}")
+_AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|,|，|、)")
 _AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
 _CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
@@ -47,9 +47,27 @@ _KIND_OF_CUE = values("kind_cue")  # cue -> estimate | target | actual (a cue th
 _KIND_CUE = re.compile(alternation("kind_cue") + r"|1-\d{1,2}月")
 _NOT_KIND_CUE = re.compile(alternation("not_kind_cue"))  # 人才计划项目, 争取资金: words that hold a cue but are none
 _YEAR = re.compile(r"(20\d{2})年")
+# one value for several subjects: 均/双双/等指标 (A、B均增长7%, 存贷款余额双双突破2000亿元)
+_SHARED = re.compile(rf"(?:{alternation('shared_value')})\s*$")
+_SUBJECT_LIST_END = re.compile(rf"(?:{alternation('subject_list_end')})$")
+_COMPOUNDS = {word: parts.split("|") for word, parts in values("compound_subject").items()}
+_COMPOUND = re.compile(alternation("compound_subject"))
+_MEASURE_END = re.compile(f"(?:{alternation('measure_word')})$")
+_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,20}}[)）]")
+_ABSOLUTE_CHANGE = re.compile(rf"(?:{alternation('absolute_change')})了?$")
+_RANK = re.compile(alternation("rank_word"))
+_PEER_GROUP_END = re.compile(r"中(?:[,，、]|有|位列|排名|$)")
+_FROM_TO = re.compile(rf"^(?:{alternation('from_to')})$")
+_PEAK = re.compile(rf"(?:{alternation('peak_word')})$")
+_ATTRIBUTE_LABEL = re.compile(rf"(?:{alternation('attribute_label')})$")
+_QUALIFIED_NOUN = re.compile(alternation("qualified_noun"))
+_COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?:余|多)?[个家项座所条栋处只宗]")
 _QUOTE_MAX = 160
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
+_YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
+_YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
+_YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|达到|达|为|在)?")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
 _MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数")
 
@@ -81,6 +99,8 @@ class _SentenceState:
     offset: int  # where the sentence starts in its passage
     out: list[Indicator] = field(default_factory=list)
     groups: list[_Group] = field(default_factory=list)
+    consumed: int = 0  # end of the noun the last figure took from the words after it
+    changed: _Group | None = None  # the figure an absolute change (比去年同期增加563户) spoke of
 
     def verbatim(self, start: int, end: int) -> str:
         """The page's own text behind sentence[start:end]."""
@@ -200,27 +220,59 @@ def _period(state: _SentenceState, pos: int) -> str | None:
     return f"{year}H1" if state.ctx.half else str(year)
 
 
-def _split_names(text: str) -> list[str]:
-    parts = [clean_name(p) for p in re.split(r"[、和及与]", text)]
-    return [p for p in parts if p]
+def _split_names(text: str, wanted: int = 0) -> list[str]:
+    """The subjects of a list (A、B和C), the last one's measure word lent to those that lack one (农林牧渔业、
+    服务业增加值); a compound subject (城乡, 存贷款) is spread when `wanted` subjects are needed and one is written."""
+    parts = [p for p in (clean_name(p) for p in re.split(r"[、和及与]", _SUBJECT_LIST_END.sub("", text))) if p]
+    if wanted > 1 and len(parts) == 1:
+        m = _COMPOUND.search(parts[0])
+        if m and len(_COMPOUNDS[m.group()]) == wanted:
+            return [parts[0][: m.start()] + part + parts[0][m.end() :] for part in _COMPOUNDS[m.group()]]
+    if len(parts) > 1:
+        measure = _MEASURE_END.search(parts[-1])
+        if measure:
+            parts = [p if _MEASURE_END.search(p) else p + measure.group() for p in parts[:-1]] + parts[-1:]
+    return parts
+
+
+def _noun_after(text: str, pos: int, end: int) -> tuple[str, int]:
+    """The noun written from `pos` (up to a cut word or `end`) and where it stops."""
+    m = _NOUN_AFTER.match(text, pos, end)
+    if not m or _AFTER_STOP.match(text, pos, end):
+        return "", pos
+    noun = m.group(0)
+    cut = _AFTER_CUT.search(noun, 1)  # the first character is never a cut: 工作得到表扬 names 工作
+    if cut:
+        noun = noun[: cut.start()]
+    return noun.strip("“”\" "), pos + len(noun)
+
+
+def _thing_of(text: str, pos: int, end: int) -> str:
+    """`总投资25.9亿元的20个新建续建重点项目`: the thing a figure belongs to, written after 的 (past a count)."""
+    m = _COUNT_AHEAD.match(text, pos)
+    noun, _ = _noun_after(text, m.end() if m else pos, max(end, m.end() if m else end))
+    return clean_name(noun)
 
 
 def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) -> str:
     text = state.text
     before = clean_name(text[anchor : q.start])
-    after_text = text[q.end : next_start]
-    after = ""
-    m = _NOUN_AFTER.match(after_text)
-    if m and not _AFTER_STOP.match(after_text):
-        after = _AFTER_CUT.sub("", m.group(0)).strip("“”\" ")
+    if text.startswith("的", q.end):  # 总投资21.18亿元的宁德时代…项目: the thing after 的, with the label before
+        thing = _thing_of(text, q.end + 1, _clause_end(text, q.end + 1))
+        if thing:
+            label = _ATTRIBUTE_LABEL.search(before)
+            return thing + (label.group() if label else "")
+    after, after_end = _noun_after(text, q.end, next_start)
     if after and (before.endswith("等") or "、" in before):
+        state.consumed = after_end
         return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
     if after and (not before or len(before) <= 4):
+        state.consumed = after_end
         return clean_name(before + after) or after
     # 立案审查16起处理16人次: words that run straight into the next figure are its verb, not this figure's noun
-    runs_into_next = (m is not None and not _AFTER_CUT.search(m.group(0))
-                      and text[q.end + m.end() : q.end + m.end() + 1].isdigit())
+    runs_into_next = after_end >= next_start or text[after_end : after_end + 1].isdigit()
     if len(after) >= 2 and q.unit in _CLASSIFIED_UNITS and not runs_into_next:
+        state.consumed = after_end
         return clean_name(after) or before  # 首批375座坟墓迁移安置: the noun after a counted figure is the thing
     return before or after
 
@@ -249,9 +301,10 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
 
 
 def _attachable(state: _SentenceState, group: _Group, verb_start: int) -> bool:
-    between = state.text[group.end : verb_start]
-    between = re.sub(r"[\s,，、]|同比|比上年|较上年|比去年|比年初|分别|其中", "", between)
-    return between == ""
+    """Nothing but separators, a bracket, 按可比价格计算 or the figure's own name again between it and the verb."""
+    between = _BRIDGE.sub("", state.text[group.end : verb_start])
+    between = _YOY_BASE.sub("", between)
+    return between == "" or any(between == ind.name for ind in group.items)
 
 
 def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[str, int]:
@@ -262,6 +315,9 @@ def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[st
     m = _YOY_VERB.search(ctx)
     if m:
         return "yoy", ctx_start + m.start()
+    m = _YOY_NOUN_BEFORE.search(ctx)
+    if m or _YOY_AFTER.match(text, q.end):
+        return "yoy", ctx_start + m.start() if m else q.start
     m = _TARGET_CTX.search(ctx)
     if m:
         strong = bool(_TARGET_STRONG.search(ctx))
@@ -306,7 +362,13 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
     while i < len(quantities):
         q = quantities[i]
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        if _is_qualifier(text, q, nxt):
+        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q):
+            i += 1
+            continue
+        if _ABSOLUTE_CHANGE.search(text[max(prev_end, _clause_start(text, q.start)) : q.start]) and not q.is_percent:
+            # 比去年同期增加563户 or 超额完成8人: a difference, not a figure; growth after it is the earlier figure's
+            state.changed = next((g for g in reversed(state.groups) if g.items[0].unit == q.unit), None)
+            prev_end = q.end
             i += 1
             continue
         if "其中" in text[prev_end : q.start] and state.out:
@@ -322,6 +384,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
             nq = quantities[j]
             gap = text[batch[-1].end : nq.start]
             joined = gap in ("、", "和", "及") or (gap.startswith("、") and bool(_YOY_VERB.search(gap)))
+            joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
             if joined and nq.is_percent == q.is_percent:
                 batch.append(nq)
                 j += 1
@@ -353,9 +416,17 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
                 pending_bound = (close, bound)
             if state.out and not last.is_percent:
                 bracket = (last.end, close, state.out[-1].name)
-        prev_end = last.end
+        prev_end = max(last.end, state.consumed)
         i = j
     return state.out
+
+
+def _is_peer_group(text: str, q: Quantity) -> bool:
+    """`全省126家开发区综合考评中位列第3位`, `9项主要经济指标中`: a count that names the group a rank is taken in."""
+    if q.unit != "count":
+        return False
+    clause = text[q.end : _clause_end(text, q.end)]
+    return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause))
 
 
 def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:
@@ -364,9 +435,12 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
     anchor = max(_clause_start(text, q.start), prev_end)
     before_raw = text[anchor : q.start]
     names: list[str]
-    if _RESPECTIVELY.search(before_raw):
+    shared = _shared_subjects(before_raw, milestone=q.raw.startswith(("突破", "破"))) if len(batch) == 1 else None
+    if shared:
+        names, batch = shared, batch * len(shared)
+    elif _RESPECTIVELY.search(before_raw):
         stem = _RESPECTIVELY.sub("", before_raw)
-        parts = _split_names(stem)
+        parts = _split_names(stem, len(batch))
         if len(batch) == 1 and len(parts) > 1 and "各" in before_raw[-3:]:
             names = parts
             batch = batch * len(parts)
@@ -374,14 +448,22 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
             names = parts
         else:
             names = [clean_name(stem)] * len(batch)
+        if q.bound != "exact" and q.bound != "range":  # 分别不少于1家、1家和7家: the bound reaches every figure
+            for b in batch[1:]:
+                b.bound = q.bound if b.bound == "exact" else b.bound
     else:
         names = []
         for k, b in enumerate(batch):
             end = batch[k + 1].start if k + 1 < len(batch) else next_start
             start = anchor if k == 0 else batch[k - 1].end
             names.append(_name_for(state, b, start, min(end, _clause_end(text, b.end))))
+        if len(batch) > 1 and names[0] and not any(names[1:]):  # 城乡居民人均可支配收入达到65203元、38739元
+            parts = _split_names(names[0], len(batch))
+            names = parts if len(parts) == len(batch) else [names[0]] * len(batch)
     if len(batch) == 1 and not names[0]:
         names[0] = _take_over_milestone(state, q)
+    if len(batch) == 1:
+        names[0] = _from_to_name(state, q, names[0]) or names[0]
     items = []
     for b, name in zip(batch, names, strict=True):
         if not name:
@@ -391,6 +473,38 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
     if items:
         state.out.extend(items)
         state.groups.append(_Group(items=items, end=batch[-1].end))
+
+
+def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = True) -> list[str] | None:
+    """`A、B均增长7%`, `A、B等指标保持20%以上的增速`, `存贷款余额双双突破`, `A、B、C产值突破10亿元`: one value,
+    one indicator per subject, each named with what follows the shared word (均完成形象进度 -> 形象进度)."""
+    m = _SHARED.search(before)
+    if m is None and not milestone:
+        return None
+    head, tail = (before[: m.start()], before[m.end() :]) if m else (before, "")
+    wanted = 2 if m and m.group().startswith("双双") else 0
+    subjects = _split_names(_YOY_NOUN_END.sub("", head), wanted)
+    if len(subjects) < 2:
+        return None
+    tail = clean_name(_YOY_NOUN_TAIL.sub("", tail)) if keep_tail else ""
+    return [subject + tail for subject in subjects]
+
+
+def _from_to_name(state: _SentenceState, q: Quantity, name: str) -> str:
+    """`地区生产总值从773亿元提升到1196亿元`: the later figure is the same thing; a peak it fell from
+    (`由最高5.81%降至1.6%`) is no figure of its own."""
+    if not state.groups or len(state.groups[-1].items) != 1:
+        return ""
+    group = state.groups[-1]
+    earlier = group.items[0]
+    if earlier.unit != (q.unit if q.unit != UNMEASURED else None) or not _FROM_TO.match(state.text[group.end : q.start]):
+        if not name and re.fullmatch(r"[,，、有]*", state.text[group.end : q.start]):
+            return earlier.name  # 库存应急物资有46种,17.05万份: the same stock counted another way
+        return ""
+    if _PEAK.search(state.text[: group.end - len(earlier.raw)]):
+        state.groups.pop()
+        state.out.remove(earlier)
+    return earlier.name
 
 
 def _take_over_milestone(state: _SentenceState, q: Quantity) -> str:
@@ -413,7 +527,20 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     else:
         role, cue_start = _percent_role(state, batch[0], prev_end)
     group = state.groups[-1] if state.groups else None
-    attach = group is not None and role in ("yoy", "target") and _attachable(state, group, cue_start)
+    if role == "yoy" and state.changed is not None and not state.changed.yoy_done:
+        group, state.changed = state.changed, None  # 新落户企业839户,…,比去年同期增加563户,同比增长204%
+        attach = True
+    else:
+        attach = group is not None and role in ("yoy", "target") and _attachable(state, group, cue_start)
+    if (attach and group is not None and len(batch) > 1 and len(group.items) == 1 and len(state.groups) >= len(batch)
+            and role == "yoy" and not group.yoy_done):
+        # 财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%: one growth for each figure before
+        singles = state.groups[-len(batch) :]
+        if all(len(g.items) == 1 and not g.yoy_done for g in singles):
+            for k, (g, b) in enumerate(zip(singles, batch, strict=True)):
+                g.items[0].yoy_pct = _yoy_value(text, b, cue_start if k == 0 else batch[k - 1].end)
+                g.yoy_done = True
+            return
     if attach and group is not None:
         done = group.yoy_done if role == "yoy" else group.target_done
         if not done and (len(batch) == len(group.items) or len(group.items) == 1):
@@ -438,9 +565,15 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     before = text[anchor:cue_start] if role in ("yoy", "target") else text[anchor:batch[0].start]
     stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
     stem = re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
-    parts = _split_names(stem) if len(batch) > 1 else [clean_name(stem)]
+    shared = _shared_subjects(text[anchor : batch[0].start], keep_tail=role == "pct") if len(batch) == 1 else None
+    if shared:
+        parts, batch = shared, batch * len(shared)
+    else:
+        parts = _split_names(stem, len(batch)) if len(batch) > 1 else [clean_name(stem)]
     if len(parts) != len(batch):
         parts = [clean_name(stem)] * len(batch)
+    if len(batch) == 1 and role == "pct":
+        parts[0] = _from_to_name(state, batch[0], parts[0]) or parts[0]
     items: list[Indicator] = []
     for k, (b, name) in enumerate(zip(batch, parts, strict=True)):
         if role == "pct" and not name:
@@ -459,7 +592,7 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
             if b.bound == "range":
                 ind.value_high = _dec(b.value_high)
         elif role == "target":
-            ind.target_pct = _dec(b.value)
+            ind.target_pct = _dec(b.value)  # a completion share without a level: value and share alike
         items.append(ind)
     if items:
         state.out.extend(items)
