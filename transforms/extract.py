@@ -48,7 +48,9 @@ _KIND_CUE = re.compile(alternation("kind_cue") + r"|1-\d{1,2}月")
 _NOT_KIND_CUE = re.compile(alternation("not_kind_cue"))  # 人才计划项目, 争取资金: words that hold a cue but are none
 _YEAR = re.compile(r"(20\d{2})年")
 # one value for several subjects: 均/双双/等指标 (A、B均增长7%, 存贷款余额双双突破2000亿元)
-_SHARED = re.compile(rf"(?:{alternation('shared_value')})\s*$")
+_SHARED = re.compile(alternation("shared_value"))
+_MODIFIER_END = re.compile(f"(?:{alternation('modifier_end')})$")
+_NOT_SHARED = re.compile(alternation("not_shared_value"))  # 人均, 平均, 首都: words that hold 均 or 都
 _SUBJECT_LIST_END = re.compile(rf"(?:{alternation('subject_list_end')})$")
 _COMPOUNDS = {word: parts.split("|") for word, parts in values("compound_subject").items()}
 _COMPOUND = re.compile(alternation("compound_subject"))
@@ -61,8 +63,12 @@ _FROM_TO = re.compile(rf"^(?:{alternation('from_to')})$")
 _PEAK = re.compile(rf"(?:{alternation('peak_word')})$")
 _ATTRIBUTE_LABEL = re.compile(rf"(?:{alternation('attribute_label')})$")
 _QUALIFIED_NOUN = re.compile(alternation("qualified_noun"))
+_CIRCUMSTANCE = re.compile(alternation("circumstance"))  # 减免非税收入1.27亿元的背景下: 的 does not name a thing
+_STREAK = re.compile(r"连续(?:\d+|[一二三四五六七八九十两]+)个?(?:月|季度|年|周)")
 _COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?:余|多)?[个家项座所条栋处只宗]")
 _QUOTE_MAX = 160
+_TITLE_MAX = 60
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
@@ -176,6 +182,8 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     joined_bracket = re.match(r"[及或和]", after) and nxt is not None and nxt.raw.endswith(("以上", "以下"))
     if joined_bracket and nxt is not None and nxt.unit in ("CNY", "USD") and q.unit in ("CNY", "USD"):
         return True  # 总投资1亿美元及10亿元以上项目8个: both amounts bracket the project size
+    if q.unit in ("CNY", "USD", None) and _QUALIFIED_NOUN.match(text, q.end):
+        return True  # 新增20亿元企业、10亿元企业: the size names a class of firms
     if nxt is not None and nxt.unit == "count" and q.unit in ("CNY", "USD", None):
         between = text[q.end : nxt.start]
         if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
@@ -235,22 +243,24 @@ def _split_names(text: str, wanted: int = 0) -> list[str]:
     return parts
 
 
-def _noun_after(text: str, pos: int, end: int) -> tuple[str, int]:
-    """The noun written from `pos` (up to a cut word or `end`) and where it stops."""
+def _noun_after(text: str, pos: int, end: int) -> tuple[str, int, bool]:
+    """The noun written from `pos` (up to a cut word or `end`), where it stops, and whether a word cut it."""
     m = _NOUN_AFTER.match(text, pos, end)
     if not m or _AFTER_STOP.match(text, pos, end):
-        return "", pos
+        return "", pos, False
     noun = m.group(0)
     cut = _AFTER_CUT.search(noun, 1)  # the first character is never a cut: 工作得到表扬 names 工作
+    while cut and noun[cut.start()] in "和及与" and not re.search(r"\d", text[pos + cut.start() : _clause_end(text, pos)]):
+        cut = _AFTER_CUT.search(noun, cut.start() + 1)  # 开放性市场和安置区: one noun when no figure follows
     if cut:
         noun = noun[: cut.start()]
-    return noun.strip("“”\" "), pos + len(noun)
+    return noun.strip("“”\" "), pos + len(noun), cut is not None
 
 
 def _thing_of(text: str, pos: int, end: int) -> str:
     """`总投资25.9亿元的20个新建续建重点项目`: the thing a figure belongs to, written after 的 (past a count)."""
     m = _COUNT_AHEAD.match(text, pos)
-    noun, _ = _noun_after(text, m.end() if m else pos, max(end, m.end() if m else end))
+    noun, _, _ = _noun_after(text, m.end() if m else pos, max(end, m.end() if m else end))
     return clean_name(noun)
 
 
@@ -259,10 +269,10 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
     before = clean_name(text[anchor : q.start])
     if text.startswith("的", q.end):  # 总投资21.18亿元的宁德时代…项目: the thing after 的, with the label before
         thing = _thing_of(text, q.end + 1, _clause_end(text, q.end + 1))
-        if thing:
+        if thing and not _CIRCUMSTANCE.match(thing):
             label = _ATTRIBUTE_LABEL.search(before)
             return thing + (label.group() if label else "")
-    after, after_end = _noun_after(text, q.end, next_start)
+    after, after_end, cut = _noun_after(text, q.end, next_start)
     if after and (before.endswith("等") or "、" in before):
         state.consumed = after_end
         return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
@@ -270,7 +280,7 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
         state.consumed = after_end
         return clean_name(before + after) or after
     # 立案审查16起处理16人次: words that run straight into the next figure are its verb, not this figure's noun
-    runs_into_next = after_end >= next_start or text[after_end : after_end + 1].isdigit()
+    runs_into_next = not cut and (next_start < _clause_end(text, q.end) or text[after_end : after_end + 1].isdigit())
     if len(after) >= 2 and q.unit in _CLASSIFIED_UNITS and not runs_into_next:
         state.consumed = after_end
         return clean_name(after) or before  # 首批375座坟墓迁移安置: the noun after a counted figure is the thing
@@ -302,9 +312,10 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
 
 def _attachable(state: _SentenceState, group: _Group, verb_start: int) -> bool:
     """Nothing but separators, a bracket, 按可比价格计算 or the figure's own name again between it and the verb."""
-    between = _BRIDGE.sub("", state.text[group.end : verb_start])
-    between = _YOY_BASE.sub("", between)
-    return between == "" or any(between == ind.name for ind in group.items)
+    written = state.text[group.end : verb_start]
+    between = _YOY_BASE.sub("", _BRIDGE.sub("", written))
+    repeated = written[:1] in (",", "，") and any(between == ind.name for ind in group.items)
+    return between == "" or repeated
 
 
 def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[str, int]:
@@ -362,7 +373,8 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
     while i < len(quantities):
         q = quantities[i]
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q):
+        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _STREAK.search(
+                text, _clause_start(text, q.start), q.start):
             i += 1
             continue
         if _ABSOLUTE_CHANGE.search(text[max(prev_end, _clause_start(text, q.start)) : q.start]) and not q.is_percent:
@@ -478,14 +490,15 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
 def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = True) -> list[str] | None:
     """`A、B均增长7%`, `A、B等指标保持20%以上的增速`, `存贷款余额双双突破`, `A、B、C产值突破10亿元`: one value,
     one indicator per subject, each named with what follows the shared word (均完成形象进度 -> 形象进度)."""
-    m = _SHARED.search(before)
+    masked = [(n.start(), n.end()) for n in _NOT_SHARED.finditer(before)]
+    m = next((c for c in _SHARED.finditer(before) if not any(a <= c.start() < b for a, b in masked)), None)
     if m is None and not milestone:
         return None
     head, tail = (before[: m.start()], before[m.end() :]) if m else (before, "")
     wanted = 2 if m and m.group().startswith("双双") else 0
     subjects = _split_names(_YOY_NOUN_END.sub("", head), wanted)
-    if len(subjects) < 2:
-        return None
+    if len(subjects) < 2 or all(_MODIFIER_END.search(subject) for subject in subjects[:-1]):
+        return None  # 国家级、省级、市级人才项目数量均占…: levels of one subject, not several subjects
     tail = clean_name(_YOY_NOUN_TAIL.sub("", tail)) if keep_tail else ""
     return [subject + tail for subject in subjects]
 
@@ -498,7 +511,8 @@ def _from_to_name(state: _SentenceState, q: Quantity, name: str) -> str:
     group = state.groups[-1]
     earlier = group.items[0]
     if earlier.unit != (q.unit if q.unit != UNMEASURED else None) or not _FROM_TO.match(state.text[group.end : q.start]):
-        if not name and re.fullmatch(r"[,，、有]*", state.text[group.end : q.start]):
+        if not name and re.fullmatch(r"[,，、有]*", state.text[max(group.end, state.consumed) : q.start]) \
+                and _clause_end(state.text, q.end) == q.end:
             return earlier.name  # 库存应急物资有46种,17.05万份: the same stock counted another way
         return ""
     if _PEAK.search(state.text[: group.end - len(earlier.raw)]):
@@ -615,7 +629,17 @@ def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: I
     state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=True))
 
 
-def _doc_year(doc: Document) -> tuple[int | None, int | None]:
+def _title(doc: Document, lines: list[str]) -> str | None:
+    """The document's title; a plain-text page whose title the cleaner could not tell from its first line
+    (nothing after it looks like a header) still opens with it, and it says whether the page is a plan."""
+    title = doc.metadata.get("title")
+    if title:
+        return str(title)
+    first = lines[0] if lines else ""
+    return first if 6 <= len(first) <= _TITLE_MAX and not _SENTENCE_END.search(first) else None
+
+
+def _doc_year(doc: Document, title: str | None) -> tuple[int | None, int | None]:
     meta = doc.metadata
     month: int | None = None
     year: int | None = None
@@ -627,7 +651,7 @@ def _doc_year(doc: Document) -> tuple[int | None, int | None]:
             break
     else:
         year = meta.get("index_year")
-    title_years = _YEAR.findall(meta.get("title") or "")
+    title_years = _YEAR.findall(title or "")
     if title_years:
         return int(title_years[0]), month
     return year, month
@@ -635,8 +659,9 @@ def _doc_year(doc: Document) -> tuple[int | None, int | None]:
 
 def _contexts(lines: list[str], doc: Document) -> list[Context]:
     """Role and period of every body line, from the headings above it."""
-    doc_year, month = _doc_year(doc)
-    default_role = document_role(doc.metadata.get("title"))
+    title = _title(doc, lines)
+    doc_year, month = _doc_year(doc, title)
+    default_role = document_role(title)
     _, roles = build_outline(lines, default_role)
     review_year: int | None = None
     plan_year: int | None = None
@@ -665,7 +690,7 @@ def _contexts(lines: list[str], doc: Document) -> list[Context]:
                     year = doc_year + 1
                 else:
                     year = doc_year
-            elif role == "review" and month is not None and month <= 3 and not _YEAR.search(doc.metadata.get("title") or ""):
+            elif role == "review" and month is not None and month <= 3 and not _YEAR.search(title or ""):
                 year = doc_year - 1
             else:
                 year = doc_year
