@@ -75,7 +75,7 @@ _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
 _YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|达到|达|为|在)?")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
-_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数")
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零")
 
 
 @dataclass
@@ -185,6 +185,8 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     if q.unit in ("CNY", "USD", None) and _QUALIFIED_NOUN.match(text, q.end):
         return True  # 新增20亿元企业、10亿元企业: the size names a class of firms
     if nxt is not None and nxt.unit == "count" and q.unit in ("CNY", "USD", None):
+        if text.startswith("的", q.end) and _ATTRIBUTE_LABEL.search(text, 0, q.start):
+            return False  # 总投资12.5亿元的8个项目: the projects' own figure
         between = text[q.end : nxt.start]
         if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
             return True

@@ -42,6 +42,8 @@ QUANTITY = re.compile(
 # a share written as a fraction (占全市1/8): a percentage of its own
 FRACTION = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,3})(?![\d/.%])")
 _SHARE_CONTEXT = re.compile(r"占|比重|份额")
+# 劳资纠纷、信访积案均为0: a count of none, written without a classifier
+ZERO = re.compile(r"(?<=为)(?:0|零)(?=[,，;；。、]|$)")
 _MASK_CHARS = re.compile(r"[*×Xx_]")
 _REAL_DIGIT = re.compile(r"[0-9*×]")
 _YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the year pasted over the digits
@@ -150,6 +152,8 @@ def scan(text: str) -> list[Quantity]:
         bound, start = _bound_before(text, m.start())
         share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
         found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
+    for m in ZERO.finditer(text):
+        found.append(Quantity(m.start(), m.end(), m.group(), Decimal(0), None, Decimal(1), "count", "exact", False))
     for m in CHINESE_COUNT.finditer(text):
         if _inside_quotes(text, m.start()) or _SLOGAN_VERB.search(text[max(0, m.start() - 4) : m.start()]):
             continue

@@ -53,8 +53,8 @@ class Passage:
 
     def verbatim(self, start: int, end: int) -> str:
         """The source text behind text[start:end], as written (line breaks and spaces inside it kept)."""
-        if self.origin is None:
-            return self.text[start:end]
+        if self.origin is None:  # the text is the source, letter for letter (conversion keeps lengths)
+            return self.source[start:end]
         if end <= start:
             return ""
         return self.source[self.origin[start] : self.origin[end - 1] + 1]
@@ -137,13 +137,9 @@ def _watermark(lines: list[str]) -> str | None:
     return mark if not re.search(r"\d", mark) else None
 
 
-def _page_marker(group_start: str, line: str) -> int:
-    """Length of a page marker at the start of `line` (`2、` after a page that began with `1、`), else 0."""
+def _page_number(line: str) -> int | None:
     m = _PAGE_MARKER.match(line)
-    first = _PAGE_MARKER.match(group_start)
-    if m and first and int(m.group(1)) == int(first.group(1)) + 1:
-        return m.end()
-    return 0
+    return int(m.group(1)) if m else None
 
 
 def _joins(previous: str, line: str, margin: float | None) -> bool:
@@ -161,6 +157,7 @@ class _Paragraph:
     lines: list[str]
     cuts: list[tuple[int, int]]  # source spans the grammar does not read (page markers)
     length: int  # of the source so far
+    page: int | None  # the number of the shared document's page its last line began (1、 2、 …)
 
 
 def passages(lines: list[str]) -> list[Passage]:
@@ -177,15 +174,18 @@ def passages(lines: list[str]) -> list[Passage]:
             para = paragraphs[-1]
             previous = para.lines[-1]
             marker = 0
-            if len(previous) >= _PAGE_LINE_MIN and not _ends_paragraph(previous):
-                marker = _page_marker(para.lines[0], line)
+            number = _page_number(line)
+            if (number is not None and para.page is not None and number == para.page + 1
+                    and len(previous) >= _PAGE_LINE_MIN and not _ends_paragraph(previous)):
+                marker = len(str(number)) + 1  # 2、 after a page that began with 1、 and broke off mid-sentence
             if marker or _joins(previous, line, margin):
                 if marker:
                     para.cuts.append((para.length + 1, para.length + 1 + marker))
+                    para.page = number
                 para.lines.append(line)
                 para.length += 1 + len(line)
                 continue
-        paragraphs.append(_Paragraph(index, [line], [], len(line)))
+        paragraphs.append(_Paragraph(index, [line], [], len(line), _page_number(line)))
     return [_read("\n".join(p.lines), p.first_line, p.cuts) for p in paragraphs]
 
 
