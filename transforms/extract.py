@@ -17,6 +17,7 @@ from transforms.reading import Passage, passages
 
 SEPARATORS = ",，;；:：。!！?？\n"
 _SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
+_PIECE_END = re.compile("[" + re.escape(SEPARATORS + "、") + "]")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 # the word lists below come from transforms/cue_words.csv (transforms.lexicon); the regexes only arrange them
 _YOY_SIGN = values("yoy_verb")  # verb -> "+" or "-"
@@ -146,10 +147,16 @@ def _clause_start(text: str, pos: int) -> int:
     return seps[k - 1] + 1 if k else 0
 
 
+@lru_cache(maxsize=32)
+def _piece_ends(text: str) -> list[int]:
+    """Positions of clause separators and 、, once per sentence: where the piece of a list ends."""
+    return [m.start() for m in _PIECE_END.finditer(text)]
+
+
 def _clause_end(text: str, pos: int) -> int:
-    ends = [text.find(sep, pos) for sep in SEPARATORS + "、"]
-    ends = [e for e in ends if e >= 0]
-    return min(ends) if ends else len(text)
+    ends = _piece_ends(text)
+    k = bisect_left(ends, pos)
+    return ends[k] if k < len(ends) else len(text)
 
 
 def _sub_clause_bounds(text: str, q: Quantity) -> tuple[int, int]:
