@@ -32,9 +32,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check zwgk flows transforms mirror tests bench tools
 	$(BIN)/mypy
 
-# Indicator extraction scored against the seeds' gold (needs ../shared from the zwgk workspace).
+# Indicator extraction scored per set (seeds, development corpus): precision, recall, F1, attribute accuracies.
+# MISSES=N lists up to N missed gold rows and extra predictions per set.
+MISSES ?= 0
 eval: $(STAMP)
-	$(BIN)/python -m zwgk.evaluate tests/fixtures/seeds tests/fixtures/gold/seeds-indicators.jsonl
+	$(BIN)/python -m zwgk.evaluate --pages tests/fixtures/seeds tests/fixtures/gold/seeds-indicators.jsonl \
+		--corpus tests/fixtures/corpus --misses $(MISSES)
 
 # trafilatura is a dependency of the benchmark only: it lives in its own venv, never in .venv.
 $(BENCH_STAMP): requirements.lock requirements-bench.lock pyproject.toml

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from transforms.clean import clean_text
 from transforms.extract import extract_indicators
 from transforms.normalise import indicators_frame
-from transforms.numbers import normalise_text, scan
+from transforms.numbers import scan
+from transforms.reading import reading_text
 from zwgk.evaluate import predict
 
 from .conftest import FIXTURES, GOLD, SEEDS
@@ -135,7 +136,7 @@ def test_formatted_figures_parse_back(value: Decimal, unit: tuple[str, str, Deci
     text = f"{value.normalize():f}{unit[0]}"
     if fullwidth:
         text = text.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
-    found = scan(normalise_text("完成" + text + "。"))
+    found = scan(reading_text("完成" + text + "。"))
     assert len(found) == 1
     q = found[0]
     assert q.value == value and q.unit == unit[1] and q.multiplier == unit[2]
@@ -149,7 +150,7 @@ def test_extraction_never_raises(text: str) -> None:
 
 @pytest.mark.parametrize("text,value", [("1 234.5亿元", Decimal("1234.5")), ("12\n3家", Decimal("123"))])
 def test_spaces_inside_numbers(text: str, value: Decimal) -> None:
-    assert scan(normalise_text(text))[0].value == value
+    assert scan(reading_text(text))[0].value == value
 
 
 def test_milestone_then_exact_figure_keeps_only_the_exact_one() -> None:

@@ -9,52 +9,74 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from transforms.lexicon import alternation, values
 from transforms.models import Document, Indicator
-from transforms.numbers import Quantity, normalise_text, scan
+from transforms.numbers import UNMEASURED, Quantity, scan
 from transforms.outline import build_outline, document_role, heading_level
+from transforms.reading import Passage, passages
 
 SEPARATORS = ",，;；:：。!！?？\n"
 _SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
+_PIECE_END = re.compile("[" + re.escape(SEPARATORS + "、") + "]")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+# the word lists below come from transforms/cue_words.csv (transforms.lexicon); the regexes only arrange them
+_YOY_SIGN = values("yoy_verb")  # verb -> "+" or "-"
+_NEGATIVE_VERBS = tuple(verb for verb, sign in _YOY_SIGN.items() if sign == "-")
 _YOY_VERB = re.compile(
-    r"(?:同比|比上年|较上年|比去年|较去年|比年初|较年初|年均)?(?:分别)?(?:同比)?"
-    r"(?P<verb>增长|增加|提高|上升|提升|增收|增速为?|增幅为?|下降|减少|回落|下滑|降低|减收)了?(?:分别)?(?:超过|超|约|近|达)?$"
+    rf"(?:{alternation('yoy_base')})?(?:分别|均)?(?:同比)?"
+    rf"(?P<verb>{alternation('yoy_verb')})了?(?:分别|均)?(?:为|达到|达|在)?(?:{alternation('bound_before')})?$"
 )
-_NEGATIVE_VERBS = ("下降", "减少", "回落", "下滑", "降低", "减收")
+# a growth written after its figure: 保持20%以上的增速, 增速均保持在10%以上
+_YOY_AFTER = re.compile(rf"(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
+_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|达到|达|为|在)$")
 _TARGET_CTX = re.compile(
-    r"(?:完成率|目标完成率|完成(?:了)?(?:全年|年度|年初)?(?:目标|考核|序时)?(?:任务|目标|计划)?的?)(?:为|达|达到)?$"
+    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?)"
+    r"(?:分别|均)?(?:为|达|达到)?$"
 )
-_TARGET_STRONG = re.compile(r"(?:率|任务|目标|计划)的?(?:为|达|达到)?$")
+_TARGET_STRONG = re.compile(rf"(?:率|{alternation('target_of')})的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
-    r"^(?:[、和及与并\s:：,，]|"
-    r"其中|同时|另外|此外|共有|共计|合计|总计|累计完成|累计|一共|全年|今年以来|年内|上半年|下半年|本年度|本年|今年|当年|"
-    r"截至目前为止|截至目前|目前|已经|已|顺利|成功|全面|有序|"
-    r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
-    r"共完成|高质量完成|高质完成|完成|实现|达到|助推|推动|组织实施|加快推进|全力|积极|持续|共|"
-    r"计划|预计|预估|力争|确保|争取|"
-    r"一是|二是|三是|四是|五是|六是|七是|八是|九是|十是)+"
+    rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
+    r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批)+"
 )
-_TRAILING_NOISE = re.compile(
-    r"(?:达到|达|为|至|共|共计|合计|总计|约|超过|超|突破|近|实现|完成|累计|已完成|已|一共|分别|各|均|的|了|"
-    r"同比|预计|预估|力争|确保|争取|计划|有|等|在|内|占|新增计划)+$"
-)
-_NOUN_AFTER = re.compile(r"^[^\d,，;；:：。、!！?？()（）]{1,16}")
-_AFTER_STOP = re.compile(
-    r"^(?:的|同比|比|较|增长|下降|完成|占|左右|以上|是|为|达|已|了|在|用于|实现|全面|等|和|及|与|,|，|、|以|共|从|到|"
-    r"累计|提升|提高|建成|开工|投入|落地|落户|以上|创建|上市|入选|参与|参加|实施|覆盖|通过)"
-)
-_AFTER_CUT = re.compile(r"(?:的|等|和|及|与|以|已|全面|实现|完成|落户|开工|建成|纳入|为|在|顺利|成功|入选|参加|项目的).*$")
+_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')})+$")
+_NOUN_AFTER = re.compile(r"[^\d,，;；:：。、!！?？()（）]{1,16}")
+_AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|,|，|、)")
+_AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
 _CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
-_ESTIMATE_CUE = re.compile(r"预计|预估|预测")
-_TARGET_CUE = re.compile(r"(?<!按)(?<!新增)计划(?!总投资|内|投资|(?:任务)?的\s*[\d.]+\s*%)|力争|确保|争取|预期|目标(?:是|为|[:：])|拟|力求")
-_ACTUAL_RESET = re.compile(r"上半年完成|已完成|实际完成|截至目前|已累计|1-\d{1,2}月")
+_KIND_OF_CUE = values("kind_cue")  # cue -> estimate | target | actual (a cue that says the figure happened)
+_KIND_CUE = re.compile(alternation("kind_cue") + r"|1-\d{1,2}月")
+_NOT_KIND_CUE = re.compile(alternation("not_kind_cue"))  # 人才计划项目, 争取资金: words that hold a cue but are none
 _YEAR = re.compile(r"(20\d{2})年")
+# one value for several subjects: 均/双双/等指标 (A、B均增长7%, 存贷款余额双双突破2000亿元)
+_SHARED = re.compile(alternation("shared_value"))
+_MODIFIER_END = re.compile(f"(?:{alternation('modifier_end')})$")
+_NOT_SHARED = re.compile(alternation("not_shared_value"))  # 人均, 平均, 首都: words that hold 均 or 都
+_SUBJECT_LIST_END = re.compile(rf"(?:{alternation('subject_list_end')})$")
+_COMPOUNDS = {word: parts.split("|") for word, parts in values("compound_subject").items()}
+_COMPOUND = re.compile(alternation("compound_subject"))
+_MEASURE_END = re.compile(f"(?:{alternation('measure_word')})$")
+_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,20}}[)）]")
+_ABSOLUTE_CHANGE = re.compile(rf"(?:{alternation('absolute_change')})了?$")
+_RANK = re.compile(alternation("rank_word"))
+_PEER_GROUP_END = re.compile(r"中(?:[,，、]|有|位列|排名|$)")
+_FROM_TO = re.compile(rf"^(?:{alternation('from_to')})$")
+_PEAK = re.compile(rf"(?:{alternation('peak_word')})$")
+_ATTRIBUTE_LABEL = re.compile(rf"(?:{alternation('attribute_label')})$")
+_QUALIFIED_NOUN = re.compile(alternation("qualified_noun"))
+_CIRCUMSTANCE = re.compile(alternation("circumstance"))  # 减免非税收入1.27亿元的背景下: 的 does not name a thing
+_STREAK = re.compile(r"连续(?:\d+|[一二三四五六七八九十两]+)个?(?:月|季度|年|周)")
+_COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?:余|多)?[个家项座所条栋处只宗]")
 _QUOTE_MAX = 160
+_TITLE_MAX = 60
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
+_YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
+_YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
+_YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|达到|达|为|在)?")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
-_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数")
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零")
 
 
 @dataclass
@@ -80,8 +102,16 @@ class _Group:
 class _SentenceState:
     text: str
     ctx: Context
+    passage: Passage
+    offset: int  # where the sentence starts in its passage
     out: list[Indicator] = field(default_factory=list)
     groups: list[_Group] = field(default_factory=list)
+    consumed: int = 0  # end of the noun the last figure took from the words after it
+    changed: _Group | None = None  # the figure an absolute change (比去年同期增加563户) spoke of
+
+    def verbatim(self, start: int, end: int) -> str:
+        """The page's own text behind sentence[start:end]."""
+        return self.passage.verbatim(self.offset + start, self.offset + end)
 
 
 def _dec(x: Decimal | None) -> float | None:
@@ -117,10 +147,16 @@ def _clause_start(text: str, pos: int) -> int:
     return seps[k - 1] + 1 if k else 0
 
 
+@lru_cache(maxsize=32)
+def _piece_ends(text: str) -> list[int]:
+    """Positions of clause separators and 、, once per sentence: where the piece of a list ends."""
+    return [m.start() for m in _PIECE_END.finditer(text)]
+
+
 def _clause_end(text: str, pos: int) -> int:
-    ends = [text.find(sep, pos) for sep in SEPARATORS + "、"]
-    ends = [e for e in ends if e >= 0]
-    return min(ends) if ends else len(text)
+    ends = _piece_ends(text)
+    k = bisect_left(ends, pos)
+    return ends[k] if k < len(ends) else len(text)
 
 
 def _sub_clause_bounds(text: str, q: Quantity) -> tuple[int, int]:
@@ -130,13 +166,16 @@ def _sub_clause_bounds(text: str, q: Quantity) -> tuple[int, int]:
     return start, end
 
 
-def _quote(text: str, q: Quantity) -> str:
+def _quote(state: _SentenceState, q: Quantity) -> str:
+    text = state.text
     start, end = _sub_clause_bounds(text, q)
-    quote = text[start:end].strip(" ,，")
-    if len(quote) > _QUOTE_MAX:
-        lo = max(start, _clause_start(text, q.start) - 40)
-        quote = text[lo : min(end, q.end + 60)].strip(" ,，")
-    return quote
+    if end - start > _QUOTE_MAX:
+        start, end = max(start, _clause_start(text, q.start) - 40), min(end, q.end + 60)
+    while start < end and text[start] in " ,，":
+        start += 1
+    while end > start and text[end - 1] in " ,，":
+        end -= 1
+    return state.verbatim(start, end)
 
 
 def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
@@ -150,7 +189,11 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     joined_bracket = re.match(r"[及或和]", after) and nxt is not None and nxt.raw.endswith(("以上", "以下"))
     if joined_bracket and nxt is not None and nxt.unit in ("CNY", "USD") and q.unit in ("CNY", "USD"):
         return True  # 总投资1亿美元及10亿元以上项目8个: both amounts bracket the project size
+    if q.unit in ("CNY", "USD", None) and _QUALIFIED_NOUN.match(text, q.end):
+        return True  # 新增20亿元企业、10亿元企业: the size names a class of firms
     if nxt is not None and nxt.unit == "count" and q.unit in ("CNY", "USD", None):
+        if text.startswith("的", q.end) and _ATTRIBUTE_LABEL.search(text, 0, q.start):
+            return False  # 总投资12.5亿元的8个项目: the projects' own figure
         between = text[q.end : nxt.start]
         if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
             return True
@@ -160,18 +203,20 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
 @lru_cache(maxsize=32)
 def _cues(text: str) -> list[tuple[int, str]]:
     """Kind cues of a sentence by end position, found once per sentence."""
-    cues = [(m.end(), "estimate") for m in _ESTIMATE_CUE.finditer(text)]
-    cues += [(m.end(), "target") for m in _TARGET_CUE.finditer(text)]
-    cues += [(m.end(), "reset") for m in _ACTUAL_RESET.finditer(text)]
-    return sorted(cues)
+    masked = [(m.start(), m.end()) for m in _NOT_KIND_CUE.finditer(text)]
+    cues = []
+    for m in _KIND_CUE.finditer(text):
+        if any(start <= m.start() < end for start, end in masked):
+            continue
+        cues.append((m.end(), _KIND_OF_CUE.get(m.group(), "actual")))
+    return cues
 
 
 def _kind(state: _SentenceState, pos: int) -> str:
     """The last cue before the figure wins (spec: a cue reaches to the end of its sentence)."""
     before = [cue for cue in _cues(state.text) if cue[0] <= pos]
     if before:
-        kind = before[-1][1]
-        return "actual" if kind == "reset" else kind
+        return before[-1][1]
     return "target" if state.ctx.role == "plan" else "actual"
 
 
@@ -192,27 +237,61 @@ def _period(state: _SentenceState, pos: int) -> str | None:
     return f"{year}H1" if state.ctx.half else str(year)
 
 
-def _split_names(text: str) -> list[str]:
-    parts = [clean_name(p) for p in re.split(r"[、和及与]", text)]
-    return [p for p in parts if p]
+def _split_names(text: str, wanted: int = 0) -> list[str]:
+    """The subjects of a list (A、B和C), the last one's measure word lent to those that lack one (农林牧渔业、
+    服务业增加值); a compound subject (城乡, 存贷款) is spread when `wanted` subjects are needed and one is written."""
+    parts = [p for p in (clean_name(p) for p in re.split(r"[、和及与]", _SUBJECT_LIST_END.sub("", text))) if p]
+    if wanted > 1 and len(parts) == 1:
+        m = _COMPOUND.search(parts[0])
+        if m and len(_COMPOUNDS[m.group()]) == wanted:
+            return [parts[0][: m.start()] + part + parts[0][m.end() :] for part in _COMPOUNDS[m.group()]]
+    if len(parts) > 1:
+        measure = _MEASURE_END.search(parts[-1])
+        if measure:
+            parts = [p if _MEASURE_END.search(p) else p + measure.group() for p in parts[:-1]] + parts[-1:]
+    return parts
+
+
+def _noun_after(text: str, pos: int, end: int) -> tuple[str, int, bool]:
+    """The noun written from `pos` (up to a cut word or `end`), where it stops, and whether a word cut it."""
+    m = _NOUN_AFTER.match(text, pos, end)
+    if not m or _AFTER_STOP.match(text, pos, end):
+        return "", pos, False
+    noun = m.group(0)
+    cut = _AFTER_CUT.search(noun, 1)  # the first character is never a cut: 工作得到表扬 names 工作
+    while cut and noun[cut.start()] in "和及与" and not re.search(r"\d", text[pos + cut.start() : _clause_end(text, pos)]):
+        cut = _AFTER_CUT.search(noun, cut.start() + 1)  # 开放性市场和安置区: one noun when no figure follows
+    if cut:
+        noun = noun[: cut.start()]
+    return noun.strip("“”\" "), pos + len(noun), cut is not None
+
+
+def _thing_of(text: str, pos: int, end: int) -> str:
+    """`总投资25.9亿元的20个新建续建重点项目`: the thing a figure belongs to, written after 的 (past a count)."""
+    m = _COUNT_AHEAD.match(text, pos)
+    noun, _, _ = _noun_after(text, m.end() if m else pos, max(end, m.end() if m else end))
+    return clean_name(noun)
 
 
 def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) -> str:
     text = state.text
     before = clean_name(text[anchor : q.start])
-    after_text = text[q.end : next_start]
-    after = ""
-    m = _NOUN_AFTER.match(after_text)
-    if m and not _AFTER_STOP.match(after_text):
-        after = _AFTER_CUT.sub("", m.group(0)).strip("“”\" ")
+    if text.startswith("的", q.end):  # 总投资21.18亿元的宁德时代…项目: the thing after 的, with the label before
+        thing = _thing_of(text, q.end + 1, _clause_end(text, q.end + 1))
+        if thing and not _CIRCUMSTANCE.match(thing):
+            label = _ATTRIBUTE_LABEL.search(before)
+            return thing + (label.group() if label else "")
+    after, after_end, cut = _noun_after(text, q.end, next_start)
     if after and (before.endswith("等") or "、" in before):
+        state.consumed = after_end
         return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
     if after and (not before or len(before) <= 4):
+        state.consumed = after_end
         return clean_name(before + after) or after
     # 立案审查16起处理16人次: words that run straight into the next figure are its verb, not this figure's noun
-    runs_into_next = (m is not None and not _AFTER_CUT.search(m.group(0))
-                      and text[q.end + m.end() : q.end + m.end() + 1].isdigit())
+    runs_into_next = not cut and (next_start < _clause_end(text, q.end) or text[after_end : after_end + 1].isdigit())
     if len(after) >= 2 and q.unit in _CLASSIFIED_UNITS and not runs_into_next:
+        state.consumed = after_end
         return clean_name(after) or before  # 首批375座坟墓迁移安置: the noun after a counted figure is the thing
     return before or after
 
@@ -223,25 +302,29 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
     if unit is None:  # a bare 万/亿: money after money words, otherwise a count of the noun that follows
         around = state.text[max(0, q.start - 12) : q.end + 4]
         unit = "CNY" if re.search(r"资金|投资|收入|奖励|融资|产值|资产|营收|销售|税|金额|产业", around) else "count"
+    elif unit == UNMEASURED:
+        unit = None
     return Indicator(
         name=name,
         value=value,
         multiplier=float(q.multiplier),
         unit=unit,
-        raw=q.raw,
+        raw=state.verbatim(q.start, q.end),
         kind=_kind(state, q.start),
         bound=q.bound,
         value_high=_dec(q.value_high),
         masked=q.masked,
         period=_period(state, q.start),
-        quote=_quote(state.text, q),
+        quote=_quote(state, q),
     )
 
 
 def _attachable(state: _SentenceState, group: _Group, verb_start: int) -> bool:
-    between = state.text[group.end : verb_start]
-    between = re.sub(r"[\s,，、]|同比|比上年|较上年|比去年|比年初|分别|其中", "", between)
-    return between == ""
+    """Nothing but separators, a bracket, 按可比价格计算 or the figure's own name again between it and the verb."""
+    written = state.text[group.end : verb_start]
+    between = _YOY_BASE.sub("", _BRIDGE.sub("", written))
+    repeated = written[:1] in (",", "，") and any(between == ind.name for ind in group.items)
+    return between == "" or repeated
 
 
 def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[str, int]:
@@ -252,6 +335,9 @@ def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[st
     m = _YOY_VERB.search(ctx)
     if m:
         return "yoy", ctx_start + m.start()
+    m = _YOY_NOUN_BEFORE.search(ctx)
+    if m or _YOY_AFTER.match(text, q.end):
+        return "yoy", ctx_start + m.start() if m else q.start
     m = _TARGET_CTX.search(ctx)
     if m:
         strong = bool(_TARGET_STRONG.search(ctx))
@@ -284,8 +370,8 @@ def _parenthetical_bound(text: str, q: Quantity) -> tuple[str | None, int]:
     return None, close
 
 
-def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
-    state = _SentenceState(text=text, ctx=ctx)
+def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> list[Indicator]:
+    state = _SentenceState(text=text, ctx=ctx, passage=passage, offset=offset)
     quantities = scan(text)
     prev_end = 0  # end of the last figure that was read as one (qualifiers stay part of names)
     parent_name: str | None = None
@@ -296,7 +382,14 @@ def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
     while i < len(quantities):
         q = quantities[i]
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        if _is_qualifier(text, q, nxt):
+        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _STREAK.search(
+                text, _clause_start(text, q.start), q.start):
+            i += 1
+            continue
+        if _ABSOLUTE_CHANGE.search(text[max(prev_end, _clause_start(text, q.start)) : q.start]) and not q.is_percent:
+            # 比去年同期增加563户 or 超额完成8人: a difference, not a figure; growth after it is the earlier figure's
+            state.changed = next((g for g in reversed(state.groups) if g.items[0].unit == q.unit), None)
+            prev_end = q.end
             i += 1
             continue
         if "其中" in text[prev_end : q.start] and state.out:
@@ -312,6 +405,7 @@ def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
             nq = quantities[j]
             gap = text[batch[-1].end : nq.start]
             joined = gap in ("、", "和", "及") or (gap.startswith("、") and bool(_YOY_VERB.search(gap)))
+            joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
             if joined and nq.is_percent == q.is_percent:
                 batch.append(nq)
                 j += 1
@@ -343,9 +437,17 @@ def _read_sentence(text: str, ctx: Context) -> list[Indicator]:
                 pending_bound = (close, bound)
             if state.out and not last.is_percent:
                 bracket = (last.end, close, state.out[-1].name)
-        prev_end = last.end
+        prev_end = max(last.end, state.consumed)
         i = j
     return state.out
+
+
+def _is_peer_group(text: str, q: Quantity) -> bool:
+    """`全省126家开发区综合考评中位列第3位`, `9项主要经济指标中`: a count that names the group a rank is taken in."""
+    if q.unit != "count":
+        return False
+    clause = text[q.end : _clause_end(text, q.end)]
+    return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause))
 
 
 def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:
@@ -354,9 +456,12 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
     anchor = max(_clause_start(text, q.start), prev_end)
     before_raw = text[anchor : q.start]
     names: list[str]
-    if _RESPECTIVELY.search(before_raw):
+    shared = _shared_subjects(before_raw, milestone=q.raw.startswith(("突破", "破"))) if len(batch) == 1 else None
+    if shared:
+        names, batch = shared, batch * len(shared)
+    elif _RESPECTIVELY.search(before_raw):
         stem = _RESPECTIVELY.sub("", before_raw)
-        parts = _split_names(stem)
+        parts = _split_names(stem, len(batch))
         if len(batch) == 1 and len(parts) > 1 and "各" in before_raw[-3:]:
             names = parts
             batch = batch * len(parts)
@@ -364,14 +469,22 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
             names = parts
         else:
             names = [clean_name(stem)] * len(batch)
+        if q.bound != "exact" and q.bound != "range":  # 分别不少于1家、1家和7家: the bound reaches every figure
+            for b in batch[1:]:
+                b.bound = q.bound if b.bound == "exact" else b.bound
     else:
         names = []
         for k, b in enumerate(batch):
             end = batch[k + 1].start if k + 1 < len(batch) else next_start
             start = anchor if k == 0 else batch[k - 1].end
             names.append(_name_for(state, b, start, min(end, _clause_end(text, b.end))))
+        if len(batch) > 1 and names[0] and not any(names[1:]):  # 城乡居民人均可支配收入达到65203元、38739元
+            parts = _split_names(names[0], len(batch))
+            names = parts if len(parts) == len(batch) else [names[0]] * len(batch)
     if len(batch) == 1 and not names[0]:
         names[0] = _take_over_milestone(state, q)
+    if len(batch) == 1:
+        names[0] = _from_to_name(state, q, names[0]) or names[0]
     items = []
     for b, name in zip(batch, names, strict=True):
         if not name:
@@ -381,6 +494,40 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
     if items:
         state.out.extend(items)
         state.groups.append(_Group(items=items, end=batch[-1].end))
+
+
+def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = True) -> list[str] | None:
+    """`A、B均增长7%`, `A、B等指标保持20%以上的增速`, `存贷款余额双双突破`, `A、B、C产值突破10亿元`: one value,
+    one indicator per subject, each named with what follows the shared word (均完成形象进度 -> 形象进度)."""
+    masked = [(n.start(), n.end()) for n in _NOT_SHARED.finditer(before)]
+    m = next((c for c in _SHARED.finditer(before) if not any(a <= c.start() < b for a, b in masked)), None)
+    if m is None and not milestone:
+        return None
+    head, tail = (before[: m.start()], before[m.end() :]) if m else (before, "")
+    wanted = 2 if m and m.group().startswith("双双") else 0
+    subjects = _split_names(_YOY_NOUN_END.sub("", head), wanted)
+    if len(subjects) < 2 or all(_MODIFIER_END.search(subject) for subject in subjects[:-1]):
+        return None  # 国家级、省级、市级人才项目数量均占…: levels of one subject, not several subjects
+    tail = clean_name(_YOY_NOUN_TAIL.sub("", tail)) if keep_tail else ""
+    return [subject + tail for subject in subjects]
+
+
+def _from_to_name(state: _SentenceState, q: Quantity, name: str) -> str:
+    """`地区生产总值从773亿元提升到1196亿元`: the later figure is the same thing; a peak it fell from
+    (`由最高5.81%降至1.6%`) is no figure of its own."""
+    if not state.groups or len(state.groups[-1].items) != 1:
+        return ""
+    group = state.groups[-1]
+    earlier = group.items[0]
+    if earlier.unit != (q.unit if q.unit != UNMEASURED else None) or not _FROM_TO.match(state.text[group.end : q.start]):
+        if not name and re.fullmatch(r"[,，、有]*", state.text[max(group.end, state.consumed) : q.start]) \
+                and _clause_end(state.text, q.end) == q.end:
+            return earlier.name  # 库存应急物资有46种,17.05万份: the same stock counted another way
+        return ""
+    if _PEAK.search(state.text[: group.end - len(earlier.raw)]):
+        state.groups.pop()
+        state.out.remove(earlier)
+    return earlier.name
 
 
 def _take_over_milestone(state: _SentenceState, q: Quantity) -> str:
@@ -403,7 +550,20 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     else:
         role, cue_start = _percent_role(state, batch[0], prev_end)
     group = state.groups[-1] if state.groups else None
-    attach = group is not None and role in ("yoy", "target") and _attachable(state, group, cue_start)
+    if role == "yoy" and state.changed is not None and not state.changed.yoy_done:
+        group, state.changed = state.changed, None  # 新落户企业839户,…,比去年同期增加563户,同比增长204%
+        attach = True
+    else:
+        attach = group is not None and role in ("yoy", "target") and _attachable(state, group, cue_start)
+    if (attach and group is not None and len(batch) > 1 and len(group.items) == 1 and len(state.groups) >= len(batch)
+            and role == "yoy" and not group.yoy_done):
+        # 财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%: one growth for each figure before
+        singles = state.groups[-len(batch) :]
+        if all(len(g.items) == 1 and not g.yoy_done for g in singles):
+            for k, (g, b) in enumerate(zip(singles, batch, strict=True)):
+                g.items[0].yoy_pct = _yoy_value(text, b, cue_start if k == 0 else batch[k - 1].end)
+                g.yoy_done = True
+            return
     if attach and group is not None:
         done = group.yoy_done if role == "yoy" else group.target_done
         if not done and (len(batch) == len(group.items) or len(group.items) == 1):
@@ -428,9 +588,15 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     before = text[anchor:cue_start] if role in ("yoy", "target") else text[anchor:batch[0].start]
     stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
     stem = re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
-    parts = _split_names(stem) if len(batch) > 1 else [clean_name(stem)]
+    shared = _shared_subjects(text[anchor : batch[0].start], keep_tail=role == "pct") if len(batch) == 1 else None
+    if shared:
+        parts, batch = shared, batch * len(shared)
+    else:
+        parts = _split_names(stem, len(batch)) if len(batch) > 1 else [clean_name(stem)]
     if len(parts) != len(batch):
         parts = [clean_name(stem)] * len(batch)
+    if len(batch) == 1 and role == "pct":
+        parts[0] = _from_to_name(state, batch[0], parts[0]) or parts[0]
     items: list[Indicator] = []
     for k, (b, name) in enumerate(zip(batch, parts, strict=True)):
         if role == "pct" and not name:
@@ -449,7 +615,7 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
             if b.bound == "range":
                 ind.value_high = _dec(b.value_high)
         elif role == "target":
-            ind.target_pct = _dec(b.value)
+            ind.target_pct = _dec(b.value)  # a completion share without a level: value and share alike
         items.append(ind)
     if items:
         state.out.extend(items)
@@ -462,7 +628,8 @@ def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: I
     for b in batch:
         ind = _new_indicator(state, b, main.name)
         ind.kind, ind.parent = "target", main.parent
-        ind.raw = state.text[max(0, b.start - 2) : b.end] if state.text[max(0, b.start - 2) : b.start] in ("争取", "力争") else b.raw
+        lead = 2 if state.text[max(0, b.start - 2) : b.start] in ("争取", "力争") else 0
+        ind.raw = state.verbatim(b.start - lead, b.end)
         if main.value is None and main.unit is None:  # the main figure is a change: so is this one
             ind.yoy_pct = None if b.value is None else float(b.value)
             ind.value, ind.unit, ind.multiplier = None, None, 1.0
@@ -471,7 +638,17 @@ def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: I
     state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=True))
 
 
-def _doc_year(doc: Document) -> tuple[int | None, int | None]:
+def _title(doc: Document, lines: list[str]) -> str | None:
+    """The document's title; a plain-text page whose title the cleaner could not tell from its first line
+    (nothing after it looks like a header) still opens with it, and it says whether the page is a plan."""
+    title = doc.metadata.get("title")
+    if title:
+        return str(title)
+    first = lines[0] if lines else ""
+    return first if 6 <= len(first) <= _TITLE_MAX and not _SENTENCE_END.search(first) else None
+
+
+def _doc_year(doc: Document, title: str | None) -> tuple[int | None, int | None]:
     meta = doc.metadata
     month: int | None = None
     year: int | None = None
@@ -483,7 +660,7 @@ def _doc_year(doc: Document) -> tuple[int | None, int | None]:
             break
     else:
         year = meta.get("index_year")
-    title_years = _YEAR.findall(meta.get("title") or "")
+    title_years = _YEAR.findall(title or "")
     if title_years:
         return int(title_years[0]), month
     return year, month
@@ -491,8 +668,9 @@ def _doc_year(doc: Document) -> tuple[int | None, int | None]:
 
 def _contexts(lines: list[str], doc: Document) -> list[Context]:
     """Role and period of every body line, from the headings above it."""
-    doc_year, month = _doc_year(doc)
-    default_role = document_role(doc.metadata.get("title"))
+    title = _title(doc, lines)
+    doc_year, month = _doc_year(doc, title)
+    default_role = document_role(title)
     _, roles = build_outline(lines, default_role)
     review_year: int | None = None
     plan_year: int | None = None
@@ -521,7 +699,7 @@ def _contexts(lines: list[str], doc: Document) -> list[Context]:
                     year = doc_year + 1
                 else:
                     year = doc_year
-            elif role == "review" and month is not None and month <= 3 and not _YEAR.search(doc.metadata.get("title") or ""):
+            elif role == "review" and month is not None and month <= 3 and not _YEAR.search(title or ""):
                 year = doc_year - 1
             else:
                 year = doc_year
@@ -533,10 +711,15 @@ def extract_indicators(doc: Document) -> list[Indicator]:
     lines = [line for line in doc.body.split("\n") if line.strip()]
     contexts = _contexts(lines, doc)
     out: list[Indicator] = []
-    for line, ctx in zip(lines, contexts, strict=True):
-        text = normalise_text(line)
-        for m in _SENTENCE.finditer(text):
+    for passage in passages(lines):
+        ctx = contexts[passage.first_line]
+        for m in _SENTENCE.finditer(passage.text):
             sentence = m.group(0)
             if _MAY_HOLD_FIGURE.search(sentence):
-                out.extend(_read_sentence(sentence, ctx))
+                found = _read_sentence(sentence, ctx, passage, m.start())
+                if passage.written:
+                    for ind in found:
+                        ind.name = passage.as_written(ind.name)
+                        ind.parent = passage.as_written(ind.parent) if ind.parent else None
+                out.extend(found)
     return [ind for ind in out if ind.name]

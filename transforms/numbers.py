@@ -9,28 +9,25 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％～－＊", "0123456789.%~-*")
-_DIGIT_SPACES = re.compile(r"(?<=[0-9.])[ \u00a0\u3000\n\r\t]+(?=[0-9.%])")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+from transforms.lexicon import alternation, values, words
 
 MULTIPLIERS: dict[str, Decimal] = {
     "": Decimal(1), "千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "百万": Decimal(10) ** 6,
     "千万": Decimal(10) ** 7, "亿": Decimal(10) ** 8, "万亿": Decimal(10) ** 12,
 }
-COUNT_CLASSIFIERS = (
-    "人次", "家次", "家", "个", "项", "人", "名", "次", "起", "件", "只", "座", "扇", "条", "户", "台", "本",
-    "批", "场", "所", "栋", "幢", "套", "处", "宗", "块", "间", "辆", "株", "艘", "架", "部",
-)
-UNIT_WORDS: dict[str, str] = {
-    "美元": "USD", "元": "CNY", "吨标准煤": "tce", "吨标煤": "tce", "吨": "t", "千瓦时": "kWh",
-    "平方公里": "km2", "平方千米": "km2", "平方米": "m2", "平米": "m2", "㎡": "m2", "立方米": "m3",
-    "方": "m3", "公里": "km", "千米": "km", "米": "m", "亩": "mu", "%": "pct",
-}
+UNMEASURED = ""  # a unit word the spec has no canonical unit for (兆瓦, 斤, ‰): the value stands as written
+COUNT_CLASSIFIERS = words("classifier")
+# unit word -> (canonical unit, factor): `公顷` is written as 1e4 m2, so 7公顷 has multiplier 1e4
+UNIT_WORDS: dict[str, tuple[str, Decimal]] = {}
+for _word, _meaning in values("unit").items():
+    _unit, _, _factor = _meaning.partition(" ")
+    UNIT_WORDS[_word] = (_unit, Decimal(_factor or 1))
 for _c in COUNT_CLASSIFIERS:
-    UNIT_WORDS[_c] = "count"
+    UNIT_WORDS[_c] = ("count", Decimal(1))
 
-_NUMCH = r"(?:[0-9*×]|(?<![A-Za-z])(?:XX|xx|X|x|__|_)(?![A-Za-z]))"
-_NUM = rf"{_NUMCH}+(?:\.{_NUMCH}+)?"
+# digits, or a mask in their place: * ×, runs of x/X or _ (xx.xx亿元, x.6亿元, xx2.4%)
+_DIGITS = r"(?:[0-9*×]|[xX]{1,8}|_{1,4})+"
+_NUM = rf"(?<![A-Za-z]){_DIGITS}(?:\.{_DIGITS})?(?![A-Za-z])"
 _UNITS = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True))
 QUANTITY = re.compile(
     rf"(?P<num>{_NUM})(?P<pct1>%)?"
@@ -42,21 +39,28 @@ QUANTITY = re.compile(
     r"(?P<per>/[年日天月])?"
     r"(?P<post>以上|以下|以内|左右|余|多)?"
 )
+# a share written as a fraction (占全市1/8): a percentage of its own
+FRACTION = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,3})(?![\d/.%])")
+_SHARE_CONTEXT = re.compile(r"占|比重|份额")
+# 劳资纠纷、信访积案均为0: a count of none, written without a classifier
+ZERO = re.compile(r"(?<=为)(?:0|零)(?=[,，;；。、]|$)")
 _MASK_CHARS = re.compile(r"[*×Xx_]")
+_REAL_DIGIT = re.compile(r"[0-9*×]")
+_YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the year pasted over the digits
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 CHINESE_COUNT = re.compile(
     r"(?<![第前后每这那一二三四五六七八九十百千万两])(?P<cn>[两二三四五六七八九十])"
-    r"(?P<unit>个|家|条|项|座|名|所|栋|幢|处)(?![一二三四五六七八九十百“\"「方面层次级])"
+    rf"(?P<unit>{alternation('chinese_count_classifier')})(?![一二三四五六七八九十百“\"「方面层次级])"
 )
+_SLOGAN_VERB = re.compile(f"(?:{alternation('slogan_verb')})$")  # 打造三个高地, 践行四项使命: a slogan's count
 WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半|两位数增长|两位数以上增长)")
-_PRE_BOUND = re.compile(r"(不少于|不低于|不超过|不高于|超过|突破|约|近|超|逾|破)$")
-_POST_BOUND = {"以上": "lower", "余": "lower", "多": "lower", "以下": "upper", "以内": "upper", "左右": "approx"}
-_PRE_BOUND_MAP = {
-    "不少于": "lower", "不低于": "lower", "超过": "lower", "突破": "lower", "超": "lower", "逾": "lower", "破": "lower",
-    "不超过": "upper", "不高于": "upper", "约": "approx", "近": "approx",
-}
-_NOT_AFTER = re.compile(r"^(?:年|月|日|号|时|周年|周|届|期|级|版|代|倍|位|强|星|A|G|K|楼|路|号线|英寸|寸|\+|D)")
-_NOT_BEFORE = re.compile(r"(?:第|前|后|近\d*|[A-Za-z+\-/.])$")
+_BOUND_BEFORE_WORDS = values("bound_before")
+_PRE_BOUND = re.compile(f"({alternation('bound_before')})$")
+_POST_BOUND = values("bound_after")
+_NOT_BOUND = frozenset(words("not_bound"))  # 签约5个: the 约 of 签约 is no bound
+_NOT_AFTER = re.compile(f"^(?:{alternation('not_after_number')})")
+_NOT_AFTER_COUNT = re.compile(f"^(?:{alternation('not_after_count')})")  # 11个季度, 6个方面, 7.8个百分点
+_NOT_BEFORE = re.compile(rf"(?:{alternation('not_before_number')}|近\d*|[A-Za-z+\-/.])$")
 
 
 @dataclass
@@ -67,7 +71,7 @@ class Quantity:
     value: Decimal | None
     value_high: Decimal | None
     multiplier: Decimal
-    unit: str | None  # canonical unit; "pct" for any percentage; None for a bare magnitude
+    unit: str | None  # canonical unit; "pct" for any percentage; None for a bare magnitude; UNMEASURED
     bound: str
     masked: bool
     word: str | None = None  # special word quantities: "half", "double_digit"
@@ -75,12 +79,6 @@ class Quantity:
     @property
     def is_percent(self) -> bool:
         return self.unit == "pct"
-
-
-def normalise_text(text: str) -> str:
-    """Full-width digits and signs to ASCII, spaces inside numbers removed; lengths may change."""
-    text = _ZERO_WIDTH.sub("", text.translate(_FULLWIDTH))
-    return _DIGIT_SPACES.sub("", text)
 
 
 def to_decimal(num: str) -> Decimal | None:
@@ -92,21 +90,26 @@ def to_decimal(num: str) -> Decimal | None:
         return None
 
 
-def _is_mask_only_junk(num: str) -> bool:
-    """X or _ alone is a mask only next to a unit; a lone letter x in prose is not a number."""
-    return not re.search(r"[0-9*×]", num) and len(num) > 4
-
-
 def _bound_before(text: str, start: int) -> tuple[str, int]:
     m = _PRE_BOUND.search(text[max(0, start - 3) : start])
     if not m:
         return "exact", start
     word = m.group(1)
-    return _PRE_BOUND_MAP[word], start - len(word)
+    if text[max(0, start - len(word) - 1) : start] in _NOT_BOUND:
+        return "exact", start
+    return _BOUND_BEFORE_WORDS[word], start - len(word)
+
+
+def _unit_of(text: str, m: re.Match[str], unit_word: str) -> tuple[str, Decimal]:
+    unit, factor = UNIT_WORDS[unit_word]
+    if unit_word == "方":  # 方 is floor area after 房屋/征迁/拆除, volume otherwise
+        unit = "m2" if re.search(r"(房屋|征迁|拆除|拆违|建筑)[^，,。；;]{0,6}$", text[: m.start()]) else "m3"
+    return unit, factor
 
 
 def scan(text: str) -> list[Quantity]:
-    """Every quantity in `text` (already normalised), in order. Dates, ordinals and codes are skipped."""
+    """Every quantity in `text` (as transforms.reading gives it), in order. Dates, ordinals, durations, codes and
+    numbers of slogans are skipped."""
     found: list[Quantity] = []
     for m in QUANTITY.finditer(text):
         num, unit_word, mag = m.group("num"), m.group("unit"), m.group("mag") or ""
@@ -114,20 +117,19 @@ def scan(text: str) -> list[Quantity]:
             unit_word = "%"
             if m.group("num2") and text[m.end() - 1 : m.end()] != "%" and m.group("unit") != "%":
                 continue
-        if _is_mask_only_junk(num):
-            continue
-        if not re.search(r"[0-9*×]", num) and not unit_word:
+        if not _REAL_DIGIT.search(num) and not unit_word and not mag:
             continue  # a bare x or _ is prose, not a masked number
-        before = text[max(0, m.start() - 3) : m.start()]
-        if _NOT_BEFORE.search(before) and not (before.endswith(("近",)) and unit_word):
+        if _NOT_BEFORE.search(text[max(0, m.start() - 3) : m.start()]) and not (
+                text[m.start() - 1 : m.start()] == "近" and unit_word):
             continue
-        after = text[m.end() : m.end() + 3]
         if unit_word is None and _NOT_AFTER.match(text[m.end() - len(m.group("post") or "") :]):
             continue
-        if unit_word == "个" and after.startswith("百分点"):
+        if unit_word in COUNT_CLASSIFIERS and _NOT_AFTER_COUNT.match(text[m.end() :]):
             continue
         if unit_word is None and not mag:
             continue  # no unit, no magnitude: dates, codes, list counters, bare numbers
+        if unit_word == "%" and _YEAR_AS_PERCENT.fullmatch(num):
+            continue
         value = to_decimal(num)
         masked = value is None
         high = to_decimal(m.group("num2")) if m.group("num2") else None
@@ -138,14 +140,22 @@ def scan(text: str) -> list[Quantity]:
             bound = _POST_BOUND[post]
         if m.group("num2"):
             bound = "range"
-        unit = UNIT_WORDS.get(unit_word) if unit_word else None
-        if unit_word == "方":
-            unit = "m2" if re.search(r"(房屋|征迁|拆除|拆违|建筑)[^，,。；;]{0,6}$", text[: m.start()]) else "m3"
-        end = m.end()
-        raw = text[start:end]
-        found.append(Quantity(start, end, raw, value, high, MULTIPLIERS[mag], unit, bound, masked))
+        unit, factor = _unit_of(text, m, unit_word) if unit_word else (None, Decimal(1))
+        found.append(Quantity(start, m.end(), text[start : m.end()], value, high, MULTIPLIERS[mag] * factor, unit,
+                              bound, masked))
+    for m in FRACTION.finditer(text):
+        if not _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
+            continue
+        a, b = int(m.group("a")), int(m.group("b"))
+        if not 0 < a < b:
+            continue
+        bound, start = _bound_before(text, m.start())
+        share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
+        found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
+    for m in ZERO.finditer(text):
+        found.append(Quantity(m.start(), m.end(), m.group(), Decimal(0), None, Decimal(1), "count", "exact", False))
     for m in CHINESE_COUNT.finditer(text):
-        if _inside_quotes(text, m.start()):
+        if _inside_quotes(text, m.start()) or _SLOGAN_VERB.search(text[max(0, m.start() - 4) : m.start()]):
             continue
         found.append(
             Quantity(m.start(), m.end(), m.group(0), Decimal(_CN_DIGITS[m.group("cn")]), None, Decimal(1),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from transforms.lexicon import words
 from transforms.models import Section
 
 # one pattern for the four numbering styles; the group that matched is the level
@@ -16,12 +17,13 @@ _LEVEL_OF_GROUP = {"l1": 1, "l2": 2, "l3": 3, "l4": 4}
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _UNNUMBERED_MAX = 25
 
-REVIEW_CUES = ("总结", "回顾", "过去一年", "过去的一年", "上半年工作", "工作成效", "主要成绩", "取得成效", "完成情况", "工作情况")
-PLAN_CUES = ("思路", "打算", "计划", "下步", "下一步", "下半年", "举措", "目标", "安排", "重点工作", "工作要点", "展望")
-PROBLEM_CUES = ("问题", "不足", "困难", "短板", "差距")
+# heading words that say what a section is (transforms/cue_words.csv): plan sections make their figures targets
+REVIEW_CUES = words("section_review")
+PLAN_CUES = words("section_plan")
+PROBLEM_CUES = words("section_problem")
 # deeper headings are phrases like 聚焦目标 that say nothing about the section; only strong cues count
-STRONG_REVIEW = ("总结", "回顾", "过去一年", "完成情况")
-STRONG_PLAN = ("思路", "打算", "下步", "下一步", "下半年", "工作计划", "工作举措")
+STRONG_REVIEW = words("section_review_strong")
+STRONG_PLAN = words("section_plan_strong")
 
 
 _NUMBER_STARTS = frozenset("一二三四五六七八九十(（")  # and decimal digits (the \d of _NUMBERED)
@@ -106,8 +108,8 @@ def build_outline(lines: list[str], default_role: str = "other") -> tuple[list[S
     return outline, roles
 
 
-_TITLE_REVIEW = _any_of(("总结", "回顾", "情况"))
-_TITLE_PLAN = _any_of(("思路", "计划", "打算", "要点", "安排"))
+_TITLE_REVIEW = _any_of(words("title_review"))
+_TITLE_PLAN = _any_of(words("title_plan"))
 
 
 def document_role(title: str | None) -> str:

@@ -1,0 +1,261 @@
+"""Extraction on report texts nobody tuned it to: the development corpus scored against its gold, and one test per
+class of real-text trouble on constructed sentences (what must be found and what must not)."""
+
+from __future__ import annotations
+
+import opencc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.clean import clean_text
+from transforms.extract import extract_indicators
+from transforms.lexicon import words
+from transforms.normalise import canonical_map
+from transforms.reading import passages
+from zwgk.evaluate import corpus_text, score_corpus
+
+from .conftest import FIXTURES
+
+# Measured 0.969 (P 0.996 R 0.944) when this floor was set; the issue asks for 0.93.
+CORPUS_F1_FLOOR = 0.95
+REVIEW = "一、2023年工作总结"
+
+
+def rows(text: str, section: str = REVIEW) -> list[dict]:
+    return [i.to_dict() for i in extract_indicators(clean_text(f"{section}\n{text}"))]
+
+
+def test_corpus_extraction_scores() -> None:
+    scores = score_corpus(FIXTURES / "corpus")
+    assert scores.f1 >= CORPUS_F1_FLOOR, (scores.precision, scores.recall, scores.f1)
+    for attr, accuracy in scores.accuracy.items():
+        assert accuracy is not None and accuracy >= 0.95, (attr, accuracy)
+
+
+def test_corpus_text_is_read_without_its_provenance_header() -> None:
+    raw = "source: http://x\ntitle: [stored excerpt has no title line] 某镇2024年工作总结\nretrieved: today\n\n正文。"
+    assert corpus_text(raw) == "某镇2024年工作总结\n正文。"
+    assert corpus_text("source: a\ntitle: 标题\nretrieved: b\n\n标题\n正文。") == "标题\n正文。"
+
+
+# --- one value, several subjects -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,names,yoy,bound", [
+    ("工业增加值和服务业增加值均增长7%以上。", ["工业增加值", "服务业增加值"], 7.0, "lower"),
+    ("进出口、出口、进口均增长5%左右。", ["进出口", "出口", "进口"], 5.0, "approx"),
+    ("一般公共预算收入、规下工业营业收入等指标保持20%以上的增速。", ["一般公共预算收入", "规下工业营业收入"], 20.0, "lower"),
+    ("规上工业增加值、固定资产投资增速均保持在10%以上。", ["规上工业增加值", "固定资产投资"], 10.0, "lower"),
+])
+def test_one_growth_for_several_subjects(text: str, names: list[str], yoy: float, bound: str) -> None:
+    found = rows(text)
+    assert [r["name"] for r in found] == names
+    assert all(r["yoy_pct"] == yoy and r["value"] is None and r["bound"] == bound for r in found)
+
+
+def test_one_level_for_several_subjects() -> None:
+    assert [(r["name"], r["value"]) for r in rows("劳资纠纷、信访积案均为0。")] == [("劳资纠纷", 0.0), ("信访积案", 0.0)]
+    both = rows("金融机构存贷款余额双双突破2000亿元。")
+    assert [(r["name"], r["value_base"], r["bound"]) for r in both] == [
+        ("金融机构存款余额", 2e11, "lower"), ("金融机构贷款余额", 2e11, "lower")]
+    milestone = rows("万里扬新材料、亿正电工、三星铜材产值突破10亿元。")
+    assert [r["name"] for r in milestone] == ["万里扬新材料产值", "亿正电工产值", "三星铜材产值"]
+
+
+def test_one_subject_stays_one() -> None:
+    assert [r["name"] for r in rows("居民人均可支配收入增长8%。")] == ["居民人均可支配收入"]  # 均 of 人均
+    share = rows("申报国家级、省级、市级人才项目数量均占全市半数以上。")
+    assert len(share) == 1 and share[0]["value"] == 50.0  # levels of one subject
+
+
+def test_compound_subject_spread_over_two_figures() -> None:
+    found = rows("城乡居民人均可支配收入达到65203元、38739元,分别增长3.5%、5.3%。")
+    assert [(r["name"], r["value"], r["yoy_pct"]) for r in found] == [
+        ("城镇居民人均可支配收入", 65203.0, 3.5), ("农村居民人均可支配收入", 38739.0, 5.3)]
+
+
+# --- kind without a cue word ---------------------------------------------------------------------------------
+
+
+def test_plan_documents_and_sections_make_targets() -> None:
+    assert rows("完成固定资产投资80亿元以上。", "二、2024年工作思路")[0]["kind"] == "target"
+    doc = clean_text("某镇2024年度工作计划\n完成固定资产投资80亿元以上,新增规上企业5家。")
+    assert [i.kind for i in extract_indicators(doc)] == ["target", "target"]
+    assert rows("完成固定资产投资80亿元以上。")[0]["kind"] == "actual"
+
+
+def test_estimate_opening_a_sentence_covers_it_across_semicolons() -> None:
+    found = rows("预计全年实现地区生产总值44.8亿元,同比增长6.67%;完成实缴税金7.43亿元;财政总收入1.42亿元。完成营收5.6亿元。")
+    assert [r["kind"] for r in found] == ["estimate", "estimate", "estimate", "actual"]
+
+
+def test_planned_count_and_the_part_done_are_two_kinds() -> None:
+    found = rows("计划实施项目30个,已开工25个。")
+    assert [(r["value"], r["kind"]) for r in found] == [(30.0, "target"), (25.0, "actual")]
+
+
+def test_words_that_hold_a_cue_are_no_cue() -> None:
+    assert rows("全年共申报通过国家级人才计划项目4个。")[0]["kind"] == "actual"
+    assert rows("争取消费品以旧换新政策资金4096万元。")[0]["kind"] == "actual"
+    assert rows("列入市重点项目12个,计划总投资30亿元。")[1]["kind"] == "actual"
+
+
+# --- text that went through a PDF or a mirror ----------------------------------------------------------------
+
+WRAPPED = [
+    "今年以来,在区委、区政府和镇党委的坚强领导下,在镇人大的监",
+    "督支持下,全镇上下坚持以习近平新时代中国特色社会主义思想为",
+    "指导,全面贯彻党的大会和二十届二中全会精神,坚持稳中求进工",
+    "作总基调,完整、准确、全面贯彻新发展理念,服务构建新发展格",
+    "局,巩固和增强经济回升向好态势,持续推动全镇各项工作取得新",
+    "突破、再上新台阶。上半年,全镇实现工业总产值 119 亿元,实现工",
+    "侵权投诉",
+    "业总产值 52.3 亿元,同比增长 11.1%,其中规上工业总产值 84.5 亿",
+    "元,同比增长 10.31 %。",
+    "一、聚焦提质增效,经济发展向新而行",
+    "一是项目建设蹄疾步稳。",
+]
+
+
+def test_lines_broken_by_a_pdf_are_joined_and_its_furniture_left_out() -> None:
+    found = [i.to_dict() for i in extract_indicators(clean_text("\n".join([REVIEW, *WRAPPED])))]
+    by_value = {r["value_base"]: r for r in found}
+    assert by_value[5.23e9]["name"] == "工业总产值" and by_value[5.23e9]["yoy_pct"] == 11.1
+    assert by_value[8.45e9]["raw"] == "84.5 亿\n元" and by_value[8.45e9]["yoy_pct"] == 10.31
+    assert "侵权投诉" not in by_value[5.23e9]["quote"]  # the sharing site's line is no report text
+    assert "实现工\n业总产值 52.3 亿元" in by_value[5.23e9]["quote"]  # verbatim: the break kept
+    paragraphs = [p.text for p in passages(WRAPPED)]
+    assert paragraphs[-2:] == ["一、聚焦提质增效,经济发展向新而行", "一是项目建设蹄疾步稳。"]  # headings stand alone
+
+
+def test_numbers_broken_across_lines_are_joined_but_sentences_are_not() -> None:
+    found = rows("城镇居民人均可支配收入达到2\n4518元,实际利用外资1.8\n亿美元。\n新增企业5家。\n12月份完成验收。")
+    assert [(r["name"], r["value_base"]) for r in found[:2]] == [("城镇居民人均可支配收入", 24518.0), ("实际利用外资", 1.8e8)]
+    assert [p.text for p in passages(["新增企业5家。", "12月份完成验收。"])] == ["新增企业5家。", "12月份完成验收。"]
+
+
+def test_watermark_glued_to_lines_is_cut() -> None:
+    mark = "EiW乡村百科--为乡村振兴助力"
+    lines = [f"一、2021年工作总结{mark}", f"(一)逆势奋战交出优异答卷{mark}", f"1.管理来长人员5666人。{mark}"]
+    assert [p.text for p in passages(lines)][2] == "1.管理来长人员5666人。"
+
+
+def test_page_markers_of_a_shared_document_are_dropped() -> None:
+    first = "1、" + "经开区紧紧围绕工业创新发展三年倍增宏伟目标,深入推进工业强攻战,通过引进大项目,做强龙头企业," * 3 + "已"
+    second = "2、" + "完成2栋厂房主体工程建设,剩余厂房正在进行主体结构施工和钢结构安装,铝基一路已基本完成道路铺设," * 3 + "营业收入*"
+    joined = passages([first, second, "3、亿元,应交增值税*亿元。"])
+    assert len(joined) == 1 and "已完成2栋厂房" in joined[0].text and "*亿元,应交增值税" in joined[0].text
+
+
+def test_traditional_text_is_read_and_given_back_as_written() -> None:
+    found = rows("預(yù)計全年實現(xiàn)地區(qū)生產(chǎn)總值2870億元、增長4%,規(guī)上工業(yè)總產(chǎn)值完成4732億元。")
+    assert [(r["name"], r["value_base"], r["yoy_pct"], r["kind"]) for r in found] == [
+        ("地區生產總值", 2.87e11, 4.0, "estimate"), ("規上工業總產值", 4.732e11, None, "estimate")]
+    assert found[0]["raw"] == "2870億元" and found[0]["quote"].startswith("預(yù)計全年實現(xiàn)")
+
+
+@pytest.mark.parametrize("text,raw", [("完成营业收入xx.36亿元,增长xx2.4%。", "xx.36亿元"), ("完成小麦一喷三防x.x万亩。", "x.x万亩"),
+                                      ("全区共有重点项目xxx个。", "xxx个"), ("完成社会固定资产投资xxxxx万元。", "xxxxx万元")])
+def test_partial_masks_are_masked_never_guessed(text: str, raw: str) -> None:
+    found = rows(text)
+    assert len(found) == 1 and found[0]["masked"] and found[0]["value"] is None and found[0]["raw"] == raw
+
+
+def test_placeholders_outside_the_mask_rule_are_not_figures() -> None:
+    assert rows("投资〔…〕万元实施〔…〕种植补助项目。") == []  # the spec's masks are * × X x _, not 〔…〕
+
+
+# --- names built from number-first clauses --------------------------------------------------------------------
+
+
+def test_names_from_number_first_clauses() -> None:
+    youth = rows("为60位返乡青年提供创业贷款。")
+    assert len(youth) == 1 and youth[0]["value"] == 60.0 and "返乡青年" in youth[0]["name"]
+    signed = rows("总投资12.5亿元的8个项目集中签约。")
+    assert sorted((r["unit"], r["value"]) for r in signed) == [("CNY", 12.5), ("count", 8.0)]
+    money = next(r for r in signed if r["unit"] == "CNY")
+    assert money["name"].startswith("项目") and money["name"].endswith("总投资")
+    lithium = rows("引进落地总投资21.18亿元的宁德时代新型锂盐研发生产项目。")
+    assert lithium[0]["name"] == "宁德时代新型锂盐研发生产项目总投资"
+
+
+def test_milestone_then_exact_figure_keeps_only_the_exact_one() -> None:
+    assert [(r["name"], r["value"]) for r in rows("销售收入突破50亿元目标，达到53.8亿元。")] == [("销售收入", 53.8)]
+    only = rows("服务业营收突破2.7亿元,同比增长23.7%。")
+    assert [(r["value"], r["bound"], r["yoy_pct"]) for r in only] == [(2.7, "lower", 23.7)]
+
+
+def test_from_to_chain_names_both_ends() -> None:
+    found = rows("地区生产总值从773亿元提升到1196亿元,贷款不良率由最高5.81%降至1.6%。")
+    assert [(r["name"], r["value"]) for r in found] == [("地区生产总值", 773.0), ("地区生产总值", 1196.0), ("贷款不良率", 1.6)]
+
+
+# --- noise that is not an indicator ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "综合实力位列第七,居全省第15位。",
+    "在全省96个开发区中位列第3位。",
+    "9项主要经济指标中,有7项位列全市中游以上。",
+    "增速高于全市7.8个百分点,超时序进度3.5个百分点。",
+    "新增就业超额完成8人。",
+    "连续11个季度获得全省投资激励,主要在6个方面取得了新成绩。",
+    "聚焦打造三个高地,践行四项使命任务。",
+    "固定资产投资增长2023%左右。",
+])
+def test_not_indicators(text: str) -> None:
+    assert rows(text) == []
+
+
+def test_absolute_change_is_no_figure_and_growth_goes_past_it() -> None:
+    found = rows("新落户企业839户,注册资本35.46亿元,比去年同期增加563户,同比增长204%。")
+    assert [(r["name"], r["value"], r["yoy_pct"]) for r in found] == [
+        ("新落户企业", 839.0, 204.0), ("注册资本", 35.46, None)]
+
+
+def test_growth_reaches_its_figure_across_a_bridge() -> None:
+    found = rows("全区实现生产总值1101.04亿元,按可比价格计算,比上年增长9.5%;完成技改投资48998万元,技改投资同比增幅96.16%。")
+    assert [r["yoy_pct"] for r in found] == [9.5, 96.16]
+    spread = rows("完成财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%。")
+    assert [(r["name"], r["yoy_pct"]) for r in spread] == [("财政总收入", 20.3), ("地方财政收入", 18.0)]
+
+
+# --- lexicons and canonical keys as data ----------------------------------------------------------------------
+
+
+def test_word_lists_are_data() -> None:
+    assert "预计" in words("kind_cue") and "家" in words("classifier") and "工作思路" not in words("section_plan")
+    assert "思路" in words("section_plan") and "完成" in words("name_leading")
+    keys = set(canonical_map().values())
+    assert len(keys) >= 100 and all(key.isascii() and key == key.lower() and " " not in key for key in keys)
+
+
+# --- properties ------------------------------------------------------------------------------------------------
+
+_SENTENCE = "完成规上工业总产值773.76亿元,同比下降4.2%,完成目标任务的81.9%。"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(min_value=1, max_value=len(_SENTENCE) - 2), max_size=6), st.sampled_from([" ", "\u3000", "\u00a0"]))
+def test_spaces_inside_words_and_numbers_change_nothing_but_the_verbatim_text(cuts: set[int], space: str) -> None:
+    doc = clean_text(REVIEW + "\n" + "".join(space + ch if k in cuts else ch for k, ch in enumerate(_SENTENCE)))
+    found = [i.to_dict() for i in extract_indicators(doc)]
+    assert [(r["name"], r["value_base"], r["yoy_pct"], r["target_pct"]) for r in found] == [
+        ("规上工业总产值", 77376000000.0, -4.2, 81.9)]
+    assert found[0]["quote"] in doc.body and found[0]["raw"] in doc.body
+
+
+_T2S = opencc.OpenCC("s2t.json")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["实现地区生产总值622.31亿元,增长4.3%。", "新增高新技术企业18家,完成社会消费品零售总额50.1亿元。",
+                        "一般公共预算收入24.7亿元,同比增长7.8%。", "拆除违法建筑面积约18万平方米。"]))
+def test_traditional_text_reads_like_its_simplified_original(sentence: str) -> None:
+    simplified = rows(sentence)
+    traditional_text = _T2S.convert(sentence)
+    traditional = rows(traditional_text)
+    assert [(r["value_base"], r["yoy_pct"], r["unit"]) for r in traditional] == [
+        (r["value_base"], r["yoy_pct"], r["unit"]) for r in simplified]
+    assert all(r["name"] in traditional_text and r["quote"] in traditional_text for r in traditional)
