@@ -74,10 +74,11 @@ def test_mirror_layouts_clean_to_the_seed(mirror: Mirror, gold_documents: dict) 
 
 
 REAL = {
-    "hanweb_art_jyt.zj.gov.cn_2024_meta_table.html": ("全省教育系统师德师风建设专题培训班举办", "2024-10-21 12:51", "省教育厅", "共计230人参加培训"),
+    # the dates the pages print (the time 12:51 and 13:56:58 are only in <meta name=PubDate>)
+    "hanweb_art_jyt.zj.gov.cn_2024_meta_table.html": ("全省教育系统师德师风建设专题培训班举办", "2024-10-21", "省教育厅", "共计230人参加培训"),
     "hanweb_art_jiangsu.gov.cn_2024.html": ("“奋进新征程——庆祝中华人民共和国成立75周年江苏省美术书法展”开幕", "2024-10-14 10:17", None, "展览将持续开放至10月13日"),
     "trs_art_shanxi.gov.cn.html": ("山西品牌丝路行（南美站）正式启动", "2019-09-18 06:23", None, "南美站活动将先后在巴西、乌拉圭、阿根廷举行"),
-    "ucap_art_sc.gov.cn_xxgk_reply.html": ("四川省卫生健康委员会关于四川省第十四届人民代表大会第四次会议第14040218号建议的复函", "2025-06-03 13:56:58", None, "首先非常感谢您对全省医药健康产业发展的关心"),
+    "ucap_art_sc.gov.cn_xxgk_reply.html": ("四川省卫生健康委员会关于四川省第十四届人民代表大会第四次会议第14040218号建议的复函", "2025-06-03 13:44", None, "首先非常感谢您对全省医药健康产业发展的关心"),
 }
 
 
@@ -154,6 +155,42 @@ def test_header_lines_that_differ_only_in_digits_keep_their_own_values() -> None
                           ("成文日期：２０２３年７月９日\n发布日期：2023/07/19", ("2023-07-09", "2023-07-19"))):
         doc = clean_page(header + "\n一、正文段落内容在这里。")
         assert (doc.metadata["written_date"], doc.metadata["published_at"]) == dates
+
+
+_HEAD = "<meta name='PubDate' content='2023-05-12 23:20'><meta name='ContentSource' content='省统计局综合处'>"
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    # the page's own date wins over the tag (a re-publication time), with the time only when the page prints one
+    ("<p>发布时间：2009-09-30 10:53 来源：北京通信管理局</p>", {"published_at": "2009-09-30 10:53"}),
+    ("<p>来源：广州市南沙区统计局发布日期：2024-06-05 【浏览字号 :大 中 小】</p>",
+     {"published_at": "2024-06-05", "source": "广州市南沙区统计局"}),
+    ("<p>青岛政务网 发布日期 : 2022-12-06 来源 : 青岛市司法局</p>", {"published_at": "2022-12-06", "source": "青岛市司法局"}),
+    # a byline's unlabelled date: after a name, before the first label, on a line of its own under the title
+    ("<p>来源：云南日报 2016-08-11 08:13:00 【字体：大 中 小】</p>",
+     {"published_at": "2016-08-11 08:13:00", "source": "云南日报"}),
+    ("<p>2022-05-07&#32;00:00　来源：机关党委 阅读:</p>", {"published_at": "2022-05-07 00:00", "source": "机关党委"}),
+    ("<p>听全文</p><p>2025年06月03日 13时44分</p>", {"published_at": "2025-06-03 13:44"}),
+    # a header row of labels with its values in the row below
+    ("<table><tr><th>索取号</th><th>发布时间</th><th>发布机构</th><th>文件编号</th><th>备注</th></tr>"
+     "<tr><td>076478684Q/2024-00112</td><td></td><td>市卫生健康委员会</td><td>沪卫基层〔2024〕5号</td><td></td></tr></table>",
+     {"index_no": "076478684Q/2024-00112", "publisher": "市卫生健康委员会", "doc_no": "沪卫基层〔2024〕5号",
+      "published_at": "2023-05-12 23:20"}),
+    # <dl> labels with the value on the next line; an issue or generation date stands in for the publication date
+    ("<dl><dd><label>索 引 号：</label><div>014742224A/2023-0043406</div></dd><dd><label>生成日期：</label>"
+     "<div>2023-05-11</div></dd><dd><label>文号：</label></dd><dd><label>责任部门：</label><div>县统计局</div></dd></dl>",
+     {"index_no": "014742224A/2023-0043406", "written_date": "2023-05-11", "published_at": "2023-05-11",
+      "publisher": "县统计局", "doc_no": None}),
+    # ... but a drafting date never does, and a source cut short on the page is the tag's
+    ("<p>成文日期：2023-05-11</p><p>来源：省统计局...</p>",
+     {"written_date": "2023-05-11", "published_at": "2023-05-12 23:20", "source": "省统计局综合处"}),
+])
+def test_header_values_the_page_states(header: str, expected: dict) -> None:
+    html = (f"<html><head>{_HEAD}</head><body><h1>统计局召开业务培训会</h1>{header}"
+            f"<div id='zoom'><p>{PARAGRAPH}</p></div></body></html>")
+    doc = clean_page(html.encode())
+    assert {field: doc.metadata[field] for field in expected} == expected
+    assert doc.body == PARAGRAPH
 
 
 def test_page_bytes_and_page_text_clean_alike() -> None:

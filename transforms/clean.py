@@ -19,12 +19,17 @@ from transforms.metadata import (
     CHROME_MAX_LEN,
     METADATA_DEFAULTS,
     breadcrumb_parts,
+    column_fields,
     derive_index_fields,
     fill_fields,
     is_breadcrumb,
     is_chrome_line,
     label_line_values,
+    lone_date,
+    lone_label_field,
     normalise_date,
+    row_values,
+    settle_dates,
     strip_mask_residue,
 )
 from transforms.models import Document
@@ -107,9 +112,15 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
     crumbs: list[str] = []
     body: list[str] = []
     seen: set[str] = set()
+    titled = not find_title  # content lines follow the title; other lines, once the title line is passed
+    skip = False
     for i, line in enumerate(lines):
+        if skip:  # a value the previous line's label or header row took
+            skip = False
+            continue
         if not (body and not header and len(line) > _CHROME_MAX):  # longer body lines are paragraphs
-            if not body and line == meta["title"]:  # the title printed above the body: no other check needed
+            if line == meta["title"] and (header or not body):  # the title above the body: no other check needed
+                titled = True
                 continue
             if (header or not body) and _breadcrumb(line):
                 crumbs.append(line)
@@ -117,9 +128,13 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
             if not body or len(line) < 80:
                 pairs = _label_values(line)
                 if pairs is not None:
-                    fill_fields(meta, pairs)
+                    skip = _value_lines(pairs, line, lines[i + 1] if i + 1 < len(lines) else None, meta)
                     continue
             if _chrome(line):
+                continue
+            if titled and (header or not body) and (date := lone_date(line)) is not None:
+                if meta.get("byline_date") is None:
+                    meta["byline_date"] = date
                 continue
             if (not body and find_title and meta.get("title") is None
                     and _title_like_line(line)):
@@ -127,6 +142,7 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
                 if (not nxt or _label_values(nxt) is not None
                         or _chrome(nxt) or _breadcrumb(nxt)):
                     meta["title"] = line
+                    titled = True
                     continue
         if "*" in line:  # masked figures can leave a residue of *. around the text
             line = strip_mask_residue(line).strip()
@@ -142,7 +158,37 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
     return body
 
 
-def _finish(meta: dict[str, Any], body_lines: list[str], method: str) -> Document:
+_VALUE_LINE_MAX = 60
+_CUT = ("...", "…")
+
+
+def _value_lines(pairs: tuple[tuple[str, str], ...], line: str, nxt: str | None, meta: dict[str, Any]) -> bool:
+    """Store a label line's values; True when they stand on the next line, which is then taken.
+
+    A header row of labels gives its values in the row below, cell by cell (Shanghai's 索取号 | 发布时间 | ... table);
+    a lone label (<dl><dd><label>索 引 号：</label><div>value</div>) gives its value on the next line, unless that line
+    is another label, chrome, the title or prose."""
+    if len(pairs) <= 1 and nxt is not None:
+        fields = column_fields(line)
+        if fields is not None and _label_values(nxt) is None:
+            fill_fields(meta, row_values(fields, nxt))
+            return True
+        if not pairs and (field := lone_label_field(line)) is not None and meta.get(field) is None and (
+                len(nxt) <= _VALUE_LINE_MAX and nxt != meta.get("title") and _label_values(nxt) is None
+                and not _chrome(nxt) and not _TITLE_NOISE.search(nxt)):
+            fill_fields(meta, row_values((field,), nxt))
+            return True
+    fill_fields(meta, pairs)
+    return False
+
+
+def _finish(meta: dict[str, Any], body_lines: list[str], method: str, tagged: dict[str, str] | None = None) -> Document:
+    """`tagged`: what the page's <meta> tags say, taken only where the page's own lines say nothing."""
+    tagged = tagged or {}
+    settle_dates(meta, tagged.get("published_at"))
+    source, full = meta.get("source"), tagged.get("source")
+    if source is None or (full and source.endswith(_CUT) and full.startswith(source.rstrip(".…"))):
+        meta["source"] = full  # none on the page, or the page's cut short (综合自学习强国、川观新闻、成都体...)
     derive_index_fields(meta)
     outline, _ = build_outline(body_lines, document_role(meta.get("title")))
     return Document(metadata=meta, body="\n".join(body_lines), outline=outline, method=method)
@@ -218,15 +264,19 @@ def _mark_content(root: etree._Element, text: str, classed: list[etree._Element]
 _META_FIELDS = {"articletitle": "title", "pubdate": "published_at", "contentsource": "source"}
 
 
-def _meta_tags(root: etree._Element, meta: dict[str, Any]) -> None:
+def _meta_tags(root: etree._Element) -> dict[str, str]:
+    """Title, date and source as the CMS tagged them; the first tag of each wins."""
+    tagged: dict[str, str] = {}
     for el in root.iter("meta"):
         name = el.get("name")
         field = _META_FIELDS.get(name.lower()) if name else None
-        if field is None or meta.get(field) is not None:
+        if field is None or field in tagged:
             continue
         content = normalise_space(el.get("content") or "")
-        if content:
-            meta[field] = normalise_date(content, True) if field == "published_at" else content
+        value = normalise_date(content, True) if field == "published_at" else content
+        if value:
+            tagged[field] = value
+    return tagged
 
 
 _TITLE_SPLIT = re.compile(r"\s*[_|\-—]\s*")
@@ -262,15 +312,16 @@ def _footer_values(footer: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
     footer_meta = _new_meta()
     _read_lines(list(footer), footer_meta, find_title=False)
     return tuple((key, value) for key, value in footer_meta.items()
-                 if key not in ("title", "column_path") and value is not None)
+                 if key not in ("title", "column_path", "byline_date") and value is not None)
 
 
 def clean_html(text: str, utf8: bytes | None = None) -> Document:
     """`utf8`, when given, is `text` encoded as UTF-8 (the page's own bytes)."""
     root = parse_html(text, utf8)
     meta = _new_meta()
-    _meta_tags(root, meta)
-    find_title = meta.get("title") is None
+    tagged = _meta_tags(root)  # the title tag is taken at once; the date and source only where the page is silent
+    meta["title"] = tagged.get("title")
+    find_title = meta["title"] is None
     hanweb = CONTENT_BEGIN in text and _has_hanweb_marks(root)
     classed = _classed_elements(root, text, title=find_title, templates=not hanweb)
     if find_title:
@@ -279,14 +330,14 @@ def clean_html(text: str, utf8: bytes | None = None) -> Document:
     header, content, footer = page_lines(root, text)
     if content is None or footer is None:
         body = _read_lines(header, meta, find_title=True)
-        return _finish(meta, body, method)
+        return _finish(meta, body, method, tagged)
     # header = page lines before the content, footer = after; both carry metadata, never body
     _read_lines(header, meta, find_title=True, header=True)
     for key, value in _footer_values(tuple(footer)):
         if meta.get(key) is None:
             meta[key] = value
     body = _read_lines(content, meta, find_title=False)
-    return _finish(meta, body, method)
+    return _finish(meta, body, method, tagged)
 
 
 _HTML_START = re.compile(r"<(?:html|!doctype|body|div|p>)", re.IGNORECASE)  # "<" first: a fast literal scan
