@@ -139,6 +139,78 @@ def test_hidden_elements_never_reach_the_body() -> None:
     assert doc.body.split("\n") == [PARAGRAPH, "可见样式尾巴", "块一", "格一 | 格二", "无边框"]
 
 
+def test_hiding_classes_hide() -> None:
+    """AngularJS ng-hide and Bootstrap hide/hidden are display:none; responsive classes show on a desktop."""
+    doc = clean_page(_page(
+        f"<div id='zoom'><p>{PARAGRAPH}</p><div class='ng-hide'><p>隐藏一</p></div><p class='x hidden'>隐藏二</p>"
+        "<span class='hide'>隐藏三</span><p class='hidden-xs'>可见一</p><p class='am-hide-sm-only'>可见二</p></div>"
+        "<style>.ng-hide{display:none}</style>"
+    ))
+    assert doc.body.split("\n") == [PARAGRAPH, "可见一", "可见二"]
+
+
+ARTICLE = [f"第{n}段，{PARAGRAPH}" for n in "一二三四"]
+_NAV = "".join(f"<li><a href='/a{i}'>国家部委关于进一步加强基层治理工作的第{i}号通知和解读</a></li>" for i in range(12))
+_TAIL = ("<div class='links'><h3>相关链接</h3><ul><li>某县召开统计工作会议，部署下半年重点工作</li></ul></div>"
+         "<div class='bottom'><p>版权声明</p><p>凡本网注明来源的作品，版权均属本网所有，未经授权不得转载、摘编或利用其它方式使用上述作品。</p>"
+         "<p>网站标识码：3300000000 浙ICP备00000000号</p></div>")
+
+
+def _unknown_layout(article: str, *, twice: bool = False) -> bytes:
+    copy = f"<h1>统计局召开年中工作会议</h1><p>发布时间：2024-07-30 来源：统计局</p>{article}"
+    body = (f"<div class='nav'><ul>{_NAV}</ul><div class='menu-panel'><p>主要职责：负责全县统计工作，组织实施各项统计调查，"
+            f"发布统计数据和统计公报。</p></div></div><div class='pc'>{copy}</div>")
+    if twice:
+        body += f"<div class='mobile'>{copy}</div>"
+    return (f"<html><head><title>统计局召开年中工作会议_工作动态_某县人民政府</title></head><body>{body}{_TAIL}"
+            "</body></html>").encode()
+
+
+@pytest.mark.parametrize("article", [
+    "".join(f"<p>{text}</p>" for text in ARTICLE),
+    # paragraphs as <br> runs, in sections of WeChat's editor, shredded into spans, in table cells
+    "<div class='con'>" + "<br><br>".join(ARTICLE) + "</div>",
+    "<div>" + "".join(f"<section><section><section><p>{text}</p></section></section></section>" for text in ARTICLE) + "</div>",
+    "<div>" + "".join("<p>" + "".join(f"<span data-index='9'>{char}</span>" for char in text) + "</p>" for text in ARTICLE)
+    + "</div>",
+    "<div><table>" + "".join(f"<tr><td><p>{text}</p></td></tr>" for text in ARTICLE) + "</table></div>",
+])
+def test_density_finds_the_article_of_an_unknown_layout(article: str) -> None:
+    """Whatever carries the paragraphs: menus before the title, links and legal notices after it stay out."""
+    doc = clean_page(_unknown_layout(article))
+    assert doc.method == "density"
+    assert doc.metadata["title"] == "统计局召开年中工作会议"
+    assert doc.metadata["published_at"] == "2024-07-30"
+    assert doc.body.split("\n") == ARTICLE
+
+
+def test_density_takes_one_copy_of_an_article_printed_twice() -> None:
+    doc = clean_page(_unknown_layout("".join(f"<p>{text}</p>" for text in ARTICLE), twice=True))
+    assert doc.body.split("\n") == ARTICLE
+
+
+@pytest.mark.parametrize("chrome", [
+    "扫一扫在手机打开当前页", "微信扫一扫分享", "用微信扫一扫，点击右上角分享按钮，将本文分享给您的好友或朋友圈。", "关注微信公众号",
+    "下载“浙里办”APP", "网站地图| 联系我们| 隐私声明", "【返回顶部】 【关闭窗口】 【打印本页】", "打印 微博 QQ空间", "分享到微信",
+    "责任编辑：张家祺", "审核：李四", "Copyright © 2024 某县人民政府",
+])
+def test_chrome_lines_inside_the_content_are_dropped(chrome: str) -> None:
+    doc = clean_page(_page(f"<div id='zoom'><p>{PARAGRAPH}</p><p>{chrome}</p><p>第二段{PARAGRAPH}</p></div>"))
+    assert doc.body.split("\n") == [PARAGRAPH, "第二段" + PARAGRAPH]
+
+
+def test_a_related_links_heading_ends_the_content() -> None:
+    doc = clean_page(_page(f"<div id='zoom'><p>{PARAGRAPH}</p><h3>相关链接</h3><p>县政府召开常务会议研究部署下半年经济工作，"
+                           "要求各部门抓好落实。</p><p>上一篇：关于做好防汛工作的通知</p></div>"))
+    assert doc.body == PARAGRAPH
+
+
+def test_the_title_printed_over_lines_above_the_body_is_dropped() -> None:
+    html = ("<html><head><meta name='ArticleTitle' content='行政处罚信息公开表（罚决字〔2024〕52号）'></head><body>"
+            f"<div id='zoom'><p>行政处罚信息公开表<br>（罚决字〔2024〕52号）</p><p>{PARAGRAPH}</p></div></body></html>")
+    assert clean_page(html.encode()).body == PARAGRAPH
+
+
 def test_header_lines_that_differ_only_in_digits_keep_their_own_values() -> None:
     """Lines of one digit shape share a parse (every page's dates and index numbers): values stay each line's own."""
     lines = {

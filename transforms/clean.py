@@ -14,16 +14,29 @@ from typing import Any
 from lxml import etree
 
 from transforms.decode import decode_bytes
-from transforms.html_lines import CONTENT_BEGIN, mark_content, normalise_space, page_lines, parse_html
+from transforms.html_lines import (
+    BLOCK_TAGS,
+    CELL_TAGS,
+    CONTENT_BEGIN,
+    HIDDEN_TAG,
+    SKIP_TAGS,
+    hide_hidden,
+    mark_content,
+    normalise_space,
+    page_lines,
+    parse_html,
+)
 from transforms.metadata import (
     CHROME_MAX_LEN,
     METADATA_DEFAULTS,
+    TAIL_HEADING_STARTS,
     breadcrumb_parts,
     column_fields,
     derive_index_fields,
     fill_fields,
     is_breadcrumb,
     is_chrome_line,
+    is_tail_heading,
     label_line_values,
     lone_date,
     lone_label_field,
@@ -104,44 +117,60 @@ def _column_path(crumbs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(breadcrumb_parts(crumbs))
 
 
-def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False) -> list[str]:
+def _read_lines(
+    lines: list[str], meta: dict[str, Any], find_title: bool, header: bool = False, article: bool = False
+) -> list[str]:
     """Fill meta from header/footer lines, return the body lines in order with chrome removed.
 
     `lines` are whitespace-normalised, not empty, and stripped of cell bars at their ends (page_lines' lines).
+    With `article` they hold the article: a related-links or legal-notice heading after its text ends it.
     """
     crumbs: list[str] = []
     body: list[str] = []
     seen: set[str] = set()
     titled = not find_title  # content lines follow the title; other lines, once the title line is passed
-    skip = False
+    title: str | None = meta["title"]
+    skip = 0
     for i, line in enumerate(lines):
-        if skip:  # a value the previous line's label or header row took
-            skip = False
+        if skip:  # lines an earlier line took: a label's value, a header row's values, the rest of the title
+            skip -= 1
             continue
-        if not (body and not header and len(line) > _CHROME_MAX):  # longer body lines are paragraphs
-            if line == meta["title"] and (header or not body):  # the title above the body: no other check needed
-                titled = True
-                continue
-            if (header or not body) and _breadcrumb(line):
+        top = header or not body  # above the body: where titles, breadcrumbs and bylines stand
+        if top or len(line) <= _CHROME_MAX:  # longer body lines are paragraphs
+            if top and title:  # the title above the body: no other check needed
+                if line == title:
+                    titled = True
+                    continue
+                if not body and title.startswith(line) and (skip := _title_rest(lines, i, title)):
+                    titled = True
+                    skip -= 1
+                    continue
+            if top and _breadcrumb(line):
                 crumbs.append(line)
                 continue
             if not body or len(line) < 80:
                 pairs = _label_values(line)
                 if pairs is not None:
-                    skip = _value_lines(pairs, line, lines[i + 1] if i + 1 < len(lines) else None, meta)
+                    if len(pairs) > 1 or (pairs and line.count("|") < 2) or i + 1 == len(lines):
+                        fill_fields(meta, pairs)  # most label lines: their values are on the line
+                    else:
+                        skip = _value_lines(pairs, line, lines[i + 1], meta)
+                    title = meta["title"]  # a 标题 label gives it too
                     continue
+            if article and body and line[:1] in TAIL_HEADING_STARTS and is_tail_heading(line):
+                break
             if _chrome(line):
                 continue
-            if titled and (header or not body) and (date := lone_date(line)) is not None:
+            if top and titled and (date := lone_date(line)) is not None:
                 if meta.get("byline_date") is None:
                     meta["byline_date"] = date
                 continue
-            if (not body and find_title and meta.get("title") is None
+            if (not body and find_title and title is None
                     and _title_like_line(line)):
                 nxt = lines[i + 1] if i + 1 < len(lines) else ""
                 if (not nxt or _label_values(nxt) is not None
                         or _chrome(nxt) or _breadcrumb(nxt)):
-                    meta["title"] = line
+                    meta["title"] = title = line
                     titled = True
                     continue
         if "*" in line:  # masked figures can leave a residue of *. around the text
@@ -158,28 +187,59 @@ def _read_lines(lines: list[str], meta: dict[str, Any], find_title: bool, header
     return body
 
 
+_TITLE_LINES_MAX = 3
+_ABOVE_TITLE_MAX = 4  # lines, each short: a column heading, a back link, an empty date
+_ABOVE_TITLE_LEN = 20
+
+
+def _from_title(content: list[str], title: str | None) -> list[str]:
+    """The content from its title line on, when a container found by density (or a template's wrapper) holds the
+    title with a few short lines above it: the column's heading (州市动态, 各地动态), share or font bars."""
+    if title and content and len(content[0]) <= _ABOVE_TITLE_LEN and title in content[: _ABOVE_TITLE_MAX + 1]:
+        above = content.index(title)
+        if all(len(line) <= _ABOVE_TITLE_LEN for line in content[:above]):
+            return content[above:]
+    return content
+
+
+def _title_rest(lines: list[str], i: int, title: str) -> int:
+    """How many lines from lines[i], which begins the title, print the title over several lines (a <br>, a line
+    per <font>), else 0."""
+    line = lines[i]
+    if len(line) < _TITLE_PREFIX_MIN:
+        return 0
+    printed = line
+    for j in range(i + 1, min(i + _TITLE_LINES_MAX, len(lines))):
+        printed += lines[j]
+        if printed == title or printed.replace(" ", "") == title.replace(" ", ""):
+            return j - i + 1
+        if not title.replace(" ", "").startswith(printed.replace(" ", "")):
+            return 0
+    return 0
+
+
 _VALUE_LINE_MAX = 60
 _CUT = ("...", "…")
 
 
-def _value_lines(pairs: tuple[tuple[str, str], ...], line: str, nxt: str | None, meta: dict[str, Any]) -> bool:
-    """Store a label line's values; True when they stand on the next line, which is then taken.
+def _value_lines(pairs: tuple[tuple[str, str], ...], line: str, nxt: str, meta: dict[str, Any]) -> int:
+    """Store the values of a label line with one value at most; 1 when they stand on the next line, which is then
+    taken, else 0.
 
     A header row of labels gives its values in the row below, cell by cell (Shanghai's 索取号 | 发布时间 | ... table);
     a lone label (<dl><dd><label>索 引 号：</label><div>value</div>) gives its value on the next line, unless that line
     is another label, chrome, the title or prose."""
-    if len(pairs) <= 1 and nxt is not None:
-        fields = column_fields(line)
-        if fields is not None and _label_values(nxt) is None:
-            fill_fields(meta, row_values(fields, nxt))
-            return True
-        if not pairs and (field := lone_label_field(line)) is not None and meta.get(field) is None and (
-                len(nxt) <= _VALUE_LINE_MAX and nxt != meta.get("title") and _label_values(nxt) is None
-                and not _chrome(nxt) and not _TITLE_NOISE.search(nxt)):
-            fill_fields(meta, row_values((field,), nxt))
-            return True
+    fields = column_fields(line)
+    if fields is not None and _label_values(nxt) is None:
+        fill_fields(meta, row_values(fields, nxt))
+        return 1
+    if not pairs and (field := lone_label_field(line)) is not None and meta.get(field) is None and (
+            len(nxt) <= _VALUE_LINE_MAX and nxt != meta.get("title") and _label_values(nxt) is None
+            and not _chrome(nxt) and not _TITLE_NOISE.search(nxt)):
+        fill_fields(meta, row_values((field,), nxt))
+        return 1
     fill_fields(meta, pairs)
-    return False
+    return 0
 
 
 def _finish(meta: dict[str, Any], body_lines: list[str], method: str, tagged: dict[str, str] | None = None) -> Document:
@@ -223,38 +283,113 @@ def _template_method(el: etree._Element) -> str:
     return ""
 
 
-def _density_container(root: etree._Element) -> etree._Element | None:
-    """The element whose <p> children carry the most CJK text: the article in an unknown layout."""
-    scores: dict[etree._Element, int] = {}
-    for p in root.iter("p"):
-        parent = p.getparent()
-        if parent is None:
+_TEXT_NODES = etree.XPath("//body//text()[normalize-space()]")
+_BLOCKS = BLOCK_TAGS | CELL_TAGS
+_NOT_TEXT = SKIP_TAGS | {HIDDEN_TAG}
+_SENTENCE = re.compile("[，。；！？、：,;]")
+_PROSE_MIN = 20  # a block of this many characters is prose even without punctuation
+_SHORT_WEIGHT = 0.5  # short blocks without punctuation: menu items, labels, counters
+_DENSITY_MIN = 50
+_TITLE_PREFIX = 16  # long enough to miss the site name most titles begin with
+_TITLE_PREFIX_MIN = 4
+
+
+def _weight(text: str) -> int:
+    """Characters from U+0800 up (CJK and full-width punctuation): the text a Chinese page is made of.
+    Counted from the UTF-8 length in C, where a regex over the text costs a Python-level scan."""
+    return (len(text.encode("utf-8")) - len(text)) >> 1
+
+
+def _density_container(root: etree._Element, title: str | None) -> etree._Element | None:
+    """The element that holds the most prose, less the links and short lines around it: the article of an
+    unknown layout, whatever carries its paragraphs (<p>, <br> runs, nested <section>s, table cells, spans).
+
+    Text before the title's first occurrence (menus of other articles) and hidden text do not count, and prose
+    counts once: a second copy of the article (mobile view, text-to-speech source) adds nothing to its ancestor.
+    """
+    texts = _TEXT_NODES(root)
+    first = title.split()[0][:_TITLE_PREFIX] if title else ""
+    if len(first) >= _TITLE_PREFIX_MIN:  # nothing up to the title's first occurrence counts
+        texts = texts[next((i + 1 for i, text in enumerate(texts) if first in text), 0) :]
+    blocks: dict[etree._Element, list[Any]] = {}  # block -> [text pieces, link weight, has punctuation]
+    for text in texts:
+        el = text.getparent()
+        in_link = False
+        if text.is_tail:
+            el = el.getparent()
+        elif el.tag == "a":
+            in_link = True
+        while el is not None and el.tag not in _BLOCKS:
+            if el.tag in _NOT_TEXT:
+                break
+            el = el.getparent()
+            if el is not None and el.tag == "a":
+                in_link = True
+        if el is None or el.tag in _NOT_TEXT:
             continue
-        text = "".join(p.itertext())
-        scores[parent] = scores.get(parent, 0) + len(_CJK.findall(text))
+        entry = blocks.get(el)
+        if entry is None:
+            entry = blocks[el] = [[], 0, False]
+        if in_link:
+            entry[1] += _weight(text)
+        else:
+            entry[0].append(text)
+            entry[2] = entry[2] or _SENTENCE.search(text) is not None
+    scores: dict[etree._Element, float] = {}
+    seen: set[str] = set()
+    prose = 0  # prose weight so far: once there is an article, a related-links heading ends it
+    ended = False
+    for block, (pieces, link, punctuated) in blocks.items():
+        own = " ".join("".join(pieces).split())
+        weight = _weight(own)
+        chrome = len(own) <= _CHROME_MAX and _chrome(own)
+        if prose >= _DENSITY_MIN and not ended and is_tail_heading(own):
+            ended = True
+        if ended or chrome:
+            score = -float(weight)
+        elif punctuated or weight >= _PROSE_MIN:
+            score = 0.0 if own in seen else weight
+            seen.add(own)
+            prose += weight
+        else:
+            score = -_SHORT_WEIGHT * weight
+        score -= link
+        if not score:
+            continue
+        chain = []
+        el = block
+        while el is not None and el.tag != "body":
+            if el.tag in _NOT_TEXT:
+                break
+            chain.append(el)
+            el = el.getparent()
+        else:
+            for el in chain:
+                scores[el] = scores.get(el, 0.0) + score
     if not scores:
         return None
     best, score = max(scores.items(), key=lambda kv: kv[1])
-    return best if score >= 50 else None
+    return best if score >= _DENSITY_MIN else None
 
 
-def _mark_content(root: etree._Element, text: str, classed: list[etree._Element]) -> str:
+def _mark_content(root: etree._Element, text: str, classed: list[etree._Element], title: str | None) -> str:
     """Find the article by template knowledge, then by density; mark it in the tree; return the path taken.
 
-    `text` is the page source, `classed` its _classed_elements with templates.
+    `text` is the page source, `classed` its _classed_elements with templates, `title` the title found so far.
     """
     by_id = (_BY_ID_OR_UCAP_TAG if any(tag in text for tag in _UCAP_TAGS) else _BY_ID)(root)
     # the first element of each template, each candidate classified once
     firsts: dict[tuple[str, bool], etree._Element] = {}
     for found_by_id, candidates in ((True, by_id), (False, classed)):
         for el in candidates:
-            firsts.setdefault((_template_method(el), found_by_id), el)
+            if el.tag != HIDDEN_TAG:
+                firsts.setdefault((_template_method(el), found_by_id), el)
     for template in _TEMPLATES:
         first = firsts.get(template)
         if first is not None:
             mark_content(first, first)
             return template[0]
-    container = _density_container(root)
+    container = _density_container(root, title)
     if container is not None:
         mark_content(container, container)
         return "density"
@@ -324,10 +459,11 @@ def clean_html(text: str, utf8: bytes | None = None) -> Document:
     find_title = meta["title"] is None
     hanweb = CONTENT_BEGIN in text and _has_hanweb_marks(root)
     classed = _classed_elements(root, text, title=find_title, templates=not hanweb)
+    hide_hidden(root, text)  # before the title and the content are looked for: neither is ever hidden
     if find_title:
         meta["title"] = _markup_title(root, classed)
-    method = "hanweb-markers" if hanweb else _mark_content(root, text, classed)
-    header, content, footer = page_lines(root, text)
+    method = "hanweb-markers" if hanweb else _mark_content(root, text, classed, meta["title"])
+    header, content, footer = page_lines(root)
     if content is None or footer is None:
         body = _read_lines(header, meta, find_title=True)
         return _finish(meta, body, method, tagged)
@@ -336,7 +472,7 @@ def clean_html(text: str, utf8: bytes | None = None) -> Document:
     for key, value in _footer_values(tuple(footer)):
         if meta.get(key) is None:
             meta[key] = value
-    body = _read_lines(content, meta, find_title=False)
+    body = _read_lines(_from_title(content, meta["title"]), meta, find_title=False, article=True)
     return _finish(meta, body, method, tagged)
 
 

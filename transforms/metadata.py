@@ -25,7 +25,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # labels that only delimit: their values are chrome
 JUNK_LABELS: tuple[str, ...] = (
     "浏览次数", "访问次数", "点击数", "点击量", "阅读次数", "浏览量", "字体", "字号", "分享到", "分享",
-    "打印", "有效性", "关键词", "责任编辑", "作者", "编辑", "阅读", "点击", "访问量", "文章类型",
+    "打印", "有效性", "关键词", "责任编辑", "作者", "编辑", "阅读", "点击", "访问量", "文章类型", "责编", "审核", "校对",
+    "审校", "初审", "复审", "终审", "监制", "生效时间", "废止时间", "失效时间", "生效日期", "废止日期", "失效日期",
 )
 
 _label_to_field: dict[str, str | None] = {}
@@ -401,13 +402,36 @@ def derive_index_fields(meta: dict[str, Any]) -> None:
 
 _BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]|^首页\s*[>»›|]|^[>»›]\s*\S")
 _CHROME_LINE = re.compile(
-    r"^(分享到?[:：]?|打印|打印本页|【?打印本页】?|关闭|关闭窗口|关闭本页|【关闭窗口】|【关闭本页】|扫一扫.*|"
+    r"^(分享到?[:：]?|分享到.{0,16}|打印|打印本页|【?打印本页】?|关闭|关闭窗口|关闭本页|【关闭窗口】|【关闭本页】|扫一扫.*|"
     r"相关附件.*|相关链接.*|上一篇.*|下一篇.*|返回顶部|\[?\s*关闭\s*\]?|字体[:：].*|字号[:：].*|【字体[:：].*】|"
     r"责任编辑[:：].*|网站地图.*|联系我们.*|主办单位[:：].*|承办单位[:：].*|运行维护单位[:：].*|技术支持[:：].*|"
-    r"微信公众号|政务微博|头条号|手机版.*|电脑版.*|无障碍.*|跳转到主要内容.*|x|×|[*.·\s]+)$"
+    r"微信公众号|政务微博|头条号|手机版.*|电脑版.*|无障碍.*|跳转到主要内容.*|x|X|×|[*.·\s]+|"
+    # QR codes, accounts and apps the site promotes; headings of related-article and link lists
+    r".{0,12}扫一扫.{0,30}|微信分享.*|关注.{0,12}(?:公众号|微博|微信|抖音|头条号).*|.{0,8}下载.{0,10}(?:APP|App|app|客户端)|"
+    r"(?:相关(?:阅读|新闻|文章|稿件|文档|信息|报道|推荐)|关联(?:稿件|文章)|附件下载|友情链接|推荐阅读|延伸阅读)[:：>» ]*)$"
 )
 _CHROME_ANYWHERE = re.compile(
-    r"版权所有|ICP备|ICP证|公网安备|网站标识码|浏览次数|查看隐藏内容|需先登录|【打印本页】|【关闭本页】|【关闭窗口】|打印本页\s*关闭窗口"
+    r"版权所有|ICP备|ICP证|公网安备|网站标识码|浏览次数|查看隐藏内容|需先登录|【打印本页】|【关闭本页】|【关闭窗口】|打印本页\s*关闭窗口|"
+    r"阅读次数|访问量[:：]|Copyright|All Rights Reserved|©|版权归|支持IPv6|支持IPV6|您访问的链接即将离开"
+)
+# Bars of page controls and footer link rows, one short line of nothing but these (返回顶部 打印本页,
+# 网站大事记| 网站地图| 使用说明| 隐私保护| 联系我们, 打印 微博)
+_CHROME_TOKENS = frozenset((
+    "打印", "打印本页", "打印此页", "打印页面", "关闭", "关闭窗口", "关闭本页", "关闭页面", "关闭当前页面", "返回顶部",
+    "返回首页", "返回", "收藏", "加入收藏", "设为首页", "分享", "分享到", "微信", "微博", "新浪微博", "腾讯微博", "QQ",
+    "QQ空间", "更多", "大", "中", "小", "默认", "放大", "缩小", "正常", "大中小", "字体", "字号", "内容纠错", "纠错", "保存",
+    "听全文", "网站地图", "网站导航", "站点地图", "联系我们", "关于我们", "网站声明", "隐私声明", "隐私保护", "法律声明",
+    "免责声明", "版权声明", "版权保护", "网站帮助", "使用帮助", "使用说明", "常见问题", "建议意见", "意见建议", "网站纠错",
+    "网站大事记", "主编信箱", "友情链接", "手机版", "电脑版", "移动版", "无障碍", "长者模式", "繁體", "简体", "登录",
+    "注册", "退出", "手机客户端", "官方微博", "官方微信", "微信公众号", "政务微博", "新媒体矩阵", "微信矩阵",
+))
+_TOKEN_SPLIT = re.compile(r"[\s|｜/【】\[\]:：]+")
+_TOKENS_MAX = 60
+_TOKEN_FIRSTS = frozenset(token[0] for token in _CHROME_TOKENS) | frozenset("【[|")
+# Lines that open what follows an article: its related articles, link lists, the site's legal notices
+_TAIL_HEADING = re.compile(
+    r"(?:相关(?:链接|阅读|新闻|文章|稿件|文档|信息|报道|推荐)|关联(?:稿件|文章)|延伸阅读|推荐阅读|热点推荐|猜你喜欢|友情链接|"
+    r"版权与免责声明|免责声明|版权声明|上一篇|下一篇)(?:$|[\s:：>»(（])"
 )
 _MASK_RESIDUE_START = re.compile(r"^(?=[*.]*\*)(?=[*.]*\.)[*.]{6,}")
 _MASK_RESIDUE_END = re.compile(r"(?<=[。!?！？”])(?=[*.]*\*)(?=[*.]*\.)[*.]{6,}$")
@@ -435,7 +459,21 @@ def is_chrome_line(line: str) -> bool:
     """Lines that are page furniture wherever they stand (short ones only: body text is never dropped)."""
     if len(line) > CHROME_MAX_LEN:
         return False
-    return bool(_CHROME_LINE.match(line) or _CHROME_ANYWHERE.search(line))
+    if _CHROME_LINE.match(line) or _CHROME_ANYWHERE.search(line):
+        return True
+    if len(line) > _TOKENS_MAX or line[:1] not in _TOKEN_FIRSTS:
+        return False
+    tokens = [token for token in _TOKEN_SPLIT.split(line) if token]
+    return bool(tokens) and all(token in _CHROME_TOKENS for token in tokens)
+
+
+def is_tail_heading(line: str) -> bool:
+    """A heading that ends an article's text on the page: related articles, link lists, legal notices follow."""
+    return len(line) <= _TAIL_HEADING_MAX and _TAIL_HEADING.match(line) is not None
+
+
+_TAIL_HEADING_MAX = 40
+TAIL_HEADING_STARTS = frozenset("相关延推热猜友版免上下")  # first characters of _TAIL_HEADING: a set lookup rules most lines out
 
 
 def strip_mask_residue(line: str) -> str:
