@@ -211,6 +211,28 @@ def test_the_title_printed_over_lines_above_the_body_is_dropped() -> None:
     assert clean_page(html.encode()).body == PARAGRAPH
 
 
+@pytest.mark.parametrize(("head", "markup", "title"), [
+    # the longest candidate <title> holds: not the site's logo
+    ("统计局召开年中工作会议 - 某县人民政府门户网站", "<h1><a href='/'>某县人民政府</a></h1><h2>统计局召开年中工作会议</h2>",
+     "统计局召开年中工作会议"),
+    # <title> names only the site: the first candidate that is no item of a list
+    ("某县人民政府", "".join(f"<span class='title'><em>新闻标题第{i}条内容</em></span>" for i in range(3))
+     + "<div class='wenzhang-title'>统计局召开年中工作会议</div>", "统计局召开年中工作会议"),
+    # <title> holding the editor's markup as text
+    ("&lt;h1 style='margin:0'&gt;&lt;span&gt;统计局召开年中工作会议&lt;/span&gt;&lt;/h1&gt;",
+     "<h1 class='content-title'><h1><b><span>统计局召开年中工作会议</span></b></h1></h1>", "统计局召开年中工作会议"),
+    # a title class beside the heading (NewsTitle, p.tit), the date printed in the heading
+    ("某县人民政府", "<table><tr><td class='NewsTitle'>统计局召开年中工作会议</td></tr></table>", "统计局召开年中工作会议"),
+    ("工作动态_某县人民政府", "<h2 id='ivs_title'>统计局召开年中工作会议 ( 2024-07-30)</h2>", "统计局召开年中工作会议"),
+])
+def test_title_from_markup(head: str, markup: str, title: str) -> None:
+    html = (f"<html><head><title>{head}</title></head><body>{markup}<div id='zoom'><p>{PARAGRAPH}</p></div>"
+            "</body></html>")
+    doc = clean_page(html.encode())
+    assert doc.metadata["title"] == title
+    assert doc.body == PARAGRAPH
+
+
 def test_header_lines_that_differ_only_in_digits_keep_their_own_values() -> None:
     """Lines of one digit shape share a parse (every page's dates and index numbers): values stay each line's own."""
     lines = {

@@ -82,6 +82,10 @@ def _classed_elements(root: etree._Element, text: str, title: bool, templates: b
     return _classed_query(names, title)(root) if names else []
 
 
+# every title candidate: headings, and classes that name a title (Title: NewsTitle; tit: p.tit, xx-tit)
+_TITLE_CANDIDATES = etree.XPath("//h1 | //h2 | //h3 | //*/@class[contains(., 'tit') or contains(., 'Tit')]/..")
+
+
 def _title_like(line: str) -> bool:
     return (
         6 <= len(line) <= 90
@@ -138,10 +142,15 @@ def _read_lines(
         top = header or not body  # above the body: where titles, breadcrumbs and bylines stand
         if top or len(line) <= _CHROME_MAX:  # longer body lines are paragraphs
             if top and title:  # the title above the body: no other check needed
-                if line == title:
-                    titled = True
-                    continue
-                if not body and title.startswith(line) and (skip := _title_rest(lines, i, title)):
+                if line.startswith(title):
+                    if len(line) == len(title):
+                        titled = True
+                        continue
+                    if (date := lone_date(line[len(title) :].strip())) is not None:  # 关于…的通知 ( 2024-05-11)
+                        titled = True
+                        meta.setdefault("byline_date", date)
+                        continue
+                elif not body and title.startswith(line) and (skip := _title_rest(lines, i, title)):
                     titled = True
                     skip -= 1
                     continue
@@ -417,28 +426,64 @@ def _meta_tags(root: etree._Element) -> dict[str, str]:
 _TITLE_SPLIT = re.compile(r"\s*[_|\-—]\s*")
 
 
-def _is_title_element(el: etree._Element) -> bool:
-    if el.tag == "h1":
-        return True
-    cls = el.get("class") or ""
-    return "title" in cls.split() or "article-title" in cls  # detail-article-title too
+_HEADINGS = frozenset(("h1", "h2", "h3"))
+_TITLE_MIN, _TITLE_MAX = 5, 120
+_LIST_CLASS_MIN = 3  # a class that many title candidates share marks items of a list, not the page's title
+_DATED_TITLE = re.compile(r"\s*[(（]\s*\d{4}-\d{1,2}-\d{1,2}\s*[)）]$")  # 关于…的通知 ( 2024-05-11)
+_MARKUP = re.compile(r"<[^>]*>")
+
+
+def _names_title(el: etree._Element) -> bool:
+    """A heading, or an element whose class names a title (title, Title, tit)."""
+    return el.tag in _HEADINGS or "tit" in (cls := el.get("class") or "") or "Tit" in cls
+
+
+def _title_text(el: etree._Element, text: str) -> str | None:
+    """The text of a title candidate (`text`: its whitespace-normalised text) when it reads like a title (not a
+    sentence, not chrome) and the element is neither hidden, in a link nor holding one."""
+    if text.endswith((")", "）")):
+        text = _DATED_TITLE.sub("", text)
+    if not (_TITLE_MIN <= len(text) <= _TITLE_MAX) or "。" in text or not _CJK.search(text):
+        return None
+    if _chrome(text) or is_tail_heading(text) or _breadcrumb(text) or next(el.iter("a"), None) is not None:
+        return None
+    if el.tag == HIDDEN_TAG or next(el.iterancestors("a", HIDDEN_TAG), None) is not None:
+        return None
+    return text
 
 
 def _markup_title(root: etree._Element, classed: list[etree._Element]) -> str | None:
-    """The heading the template marks as the title; the <title> element as a last resort.
+    """The page's title when no <meta> tag names it: the longest title candidate the <title> element contains
+    (its other parts are the column and the site, whose logo is a heading too), else the first candidate that
+    is not an item of a list, else the <title> element's first part.
 
-    `classed` is the page's _classed_elements with titles."""
+    `classed` is the page's _classed_elements with titles: when one of them (<h1>, class title) makes most of
+    the <title> element, it is the title and the wider query for candidates is not run."""
+    title = next(root.iter("title"), None)
+    head = normalise_space(_MARKUP.sub("", title.text) if "<" in title.text else title.text) if (
+        title is not None and title.text) else ""
     for el in classed:
-        if _is_title_element(el):
-            text = normalise_space("".join(el.itertext()))
-            if 4 <= len(text) <= 120 and _CJK.search(text):
-                return text
-    title = root.find(".//title")
-    if title is not None and title.text:
-        first = _TITLE_SPLIT.split(normalise_space(title.text))[0]
-        if len(first) >= 4:
-            return first
-    return None
+        if not _names_title(el):  # a content template's element
+            continue
+        text = normalise_space("".join(el.itertext()))
+        if head and text == head:  # a heading that says what <title> says: the title
+            return head
+        found = _title_text(el, text)
+        if found is not None and found in head and (head.startswith(found) or 2 * len(found) >= len(head)):
+            return found
+    candidates = [(el, found) for el in _TITLE_CANDIDATES(root)
+                  if (found := _title_text(el, normalise_space("".join(el.itertext())))) is not None]
+    contained = [found for _, found in candidates if found in head]
+    if contained:
+        return max(contained, key=len)
+    classes: dict[str | None, int] = {}
+    for el, _ in candidates:
+        classes[el.get("class")] = classes.get(el.get("class"), 0) + 1
+    for el, found in candidates:
+        if el.get("class") is None or classes[el.get("class")] < _LIST_CLASS_MIN:
+            return found
+    first = _TITLE_SPLIT.split(head)[0] if head else ""
+    return first if len(first) >= 4 else None
 
 
 @lru_cache(maxsize=_FOOTERS_MAX)  # the same on every page of a portal
