@@ -107,6 +107,8 @@ PARAGRAPH = "全年完成规上工业总产值773.76亿元，同比增长4.2%，
     (f"<div class='TRS_Editor'><p>甲{PARAGRAPH}</p></div><div id='zoom'><p>乙{PARAGRAPH}</p></div>", "hanweb-zoom", "乙"),
     (f"<div class='article-content'><p>甲{PARAGRAPH}</p></div><div class='x TRS_Editor'><p>乙{PARAGRAPH}</p></div>",
      "trs-editor", "乙"),
+    (f"<div class='article-content'><p>甲{PARAGRAPH}</p></div><div class='view TRS_UEDITOR trs_word'><p>乙{PARAGRAPH}</p>"
+     "</div>", "trs-editor", "乙"),
     (f"<div class='bt_content'><p>甲{PARAGRAPH}</p></div><div id='UCAP-CONTENT'><p>乙{PARAGRAPH}</p></div>", "ucap", "乙"),
     # two UCAP candidates: the first in the document wins, tag or id
     (f"<ucapcontent><p>甲{PARAGRAPH}</p></ucapcontent><div id='cmsArticleContent'><p>乙{PARAGRAPH}</p></div>", "ucap",
@@ -192,7 +194,8 @@ def test_density_takes_one_copy_of_an_article_printed_twice() -> None:
 @pytest.mark.parametrize("chrome", [
     "扫一扫在手机打开当前页", "微信扫一扫分享", "用微信扫一扫，点击右上角分享按钮，将本文分享给您的好友或朋友圈。", "关注微信公众号",
     "下载“浙里办”APP", "网站地图| 联系我们| 隐私声明", "【返回顶部】 【关闭窗口】 【打印本页】", "打印 微博 QQ空间", "分享到微信",
-    "责任编辑：张家祺", "审核：李四", "Copyright © 2024 某县人民政府",
+    "责任编辑：张家祺", "审核：李四", "（责任编辑：张家祺）", "Copyright © 2024 某县人民政府", "【我要纠错】 【打印】 【关闭】",
+    "分享至：微信 微博",
 ])
 def test_chrome_lines_inside_the_content_are_dropped(chrome: str) -> None:
     doc = clean_page(_page(f"<div id='zoom'><p>{PARAGRAPH}</p><p>{chrome}</p><p>第二段{PARAGRAPH}</p></div>"))

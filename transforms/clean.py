@@ -1,7 +1,8 @@
 """A report page (HTML, or text already pulled out of HTML) to metadata + body + outline.
 
-Template knowledge first (Hanweb, TRS, UCAP markers), then a paragraph-density fallback, then a
-line-level chrome filter for whatever is left.
+Template knowledge first (Hanweb, TRS, UCAP markers), then a text-density fallback for layouts no template
+names (prose against links and short lines, after the title, each text once), then a line-level chrome filter
+for whatever is left. Metadata comes from what the page prints; <meta> tags fill only what it leaves out.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ _CONTENT_IDS = "id('zoom Zoom UCAP-CONTENT cmsArticleContent')"
 _BY_ID = etree.XPath(_CONTENT_IDS)
 _UCAP_TAGS = ("ucapcontent", "UCAPCONTENT")
 _BY_ID_OR_UCAP_TAG = etree.XPath(f"{_CONTENT_IDS} | //ucapcontent")  # a union keeps document order
-_TEMPLATE_CLASSES = ("TRS_Editor", "bt_content", "article-content", "article-body")
+_TEMPLATE_CLASSES = ("TRS_Editor", "TRS_UEDITOR", "bt_content", "article-content", "article-body")
 # Templates by rank, and whether their elements are found by id (or ucapcontent tag) or by class.
 _TEMPLATES: tuple[tuple[str, bool], ...] = (
     ("hanweb-zoom", True), ("trs-editor", False), ("ucap", True), ("hanweb-bt-content", False),
@@ -281,7 +282,7 @@ def _template_method(el: etree._Element) -> str:
     if element_id in ("zoom", "Zoom"):
         return "hanweb-zoom"
     classes = (el.get("class") or "").split()
-    if "TRS_Editor" in classes:
+    if "TRS_Editor" in classes or "TRS_UEDITOR" in classes:  # TRS WCM's editors, old and UEditor-based
         return "trs-editor"
     if el.tag == "ucapcontent" or element_id in ("UCAP-CONTENT", "cmsArticleContent"):
         return "ucap"
