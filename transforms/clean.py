@@ -407,12 +407,19 @@ def _mark_content(root: etree._Element, text: str, classed: list[etree._Element]
 
 
 _META_FIELDS = {"articletitle": "title", "pubdate": "published_at", "contentsource": "source"}
+_MARKUP = re.compile(r"<[^>]*>")
 
 
-def _meta_tags(root: etree._Element) -> dict[str, str]:
-    """Title, date and source as the CMS tagged them; the first tag of each wins."""
+def _head_tags(root: etree._Element) -> tuple[dict[str, str], str]:
+    """Title, date and source as the CMS tagged them (the first <meta> tag of each wins), and the text of the
+    <title> element (markup an editor pasted into it read without the tags): one walk finds both."""
     tagged: dict[str, str] = {}
-    for el in root.iter("meta"):
+    head = None
+    for el in root.iter("meta", "title"):
+        if el.tag == "title":
+            if head is None:
+                head = el.text or ""
+            continue
         name = el.get("name")
         field = _META_FIELDS.get(name.lower()) if name else None
         if field is None or field in tagged:
@@ -421,7 +428,9 @@ def _meta_tags(root: etree._Element) -> dict[str, str]:
         value = normalise_date(content, True) if field == "published_at" else content
         if value:
             tagged[field] = value
-    return tagged
+    if not head:
+        return tagged, ""
+    return tagged, normalise_space(_MARKUP.sub("", head) if "<" in head else head)
 
 
 _TITLE_SPLIT = re.compile(r"\s*[_|\-—]\s*")
@@ -431,7 +440,6 @@ _HEADINGS = frozenset(("h1", "h2", "h3"))
 _TITLE_MIN, _TITLE_MAX = 5, 120
 _LIST_CLASS_MIN = 3  # a class that many title candidates share marks items of a list, not the page's title
 _DATED_TITLE = re.compile(r"\s*[(（]\s*\d{4}-\d{1,2}-\d{1,2}\s*[)）]$")  # 关于…的通知 ( 2024-05-11)
-_MARKUP = re.compile(r"<[^>]*>")
 
 
 def _names_title(el: etree._Element) -> bool:
@@ -453,16 +461,13 @@ def _title_text(el: etree._Element, text: str) -> str | None:
     return text
 
 
-def _markup_title(root: etree._Element, classed: list[etree._Element]) -> str | None:
+def _markup_title(root: etree._Element, classed: list[etree._Element], head: str) -> str | None:
     """The page's title when no <meta> tag names it: the longest title candidate the <title> element contains
     (its other parts are the column and the site, whose logo is a heading too), else the first candidate that
     is not an item of a list, else the <title> element's first part.
 
     `classed` is the page's _classed_elements with titles: when one of them (<h1>, class title) makes most of
-    the <title> element, it is the title and the wider query for candidates is not run."""
-    title = next(root.iter("title"), None)
-    head = normalise_space(_MARKUP.sub("", title.text) if "<" in title.text else title.text) if (
-        title is not None and title.text) else ""
+    the <title> element (whose text is `head`), it is the title and the wider query for candidates is not run."""
     for el in classed:
         if not _names_title(el):  # a content template's element
             continue
@@ -500,14 +505,14 @@ def clean_html(text: str, utf8: bytes | None = None) -> Document:
     """`utf8`, when given, is `text` encoded as UTF-8 (the page's own bytes)."""
     root = parse_html(text, utf8)
     meta = _new_meta()
-    tagged = _meta_tags(root)  # the title tag is taken at once; the date and source only where the page is silent
+    tagged, head = _head_tags(root)  # the title tag is taken at once; date and source only where the page is silent
     meta["title"] = tagged.get("title")
     find_title = meta["title"] is None
     hanweb = CONTENT_BEGIN in text and _has_hanweb_marks(root)
     classed = _classed_elements(root, text, title=find_title, templates=not hanweb)
     hide_hidden(root, text)  # before the title and the content are looked for: neither is ever hidden
     if find_title:
-        meta["title"] = _markup_title(root, classed)
+        meta["title"] = _markup_title(root, classed, head)
     method = "hanweb-markers" if hanweb else _mark_content(root, text, classed, meta["title"])
     header, content, footer = page_lines(root)
     if content is None or footer is None:
