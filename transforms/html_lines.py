@@ -122,7 +122,7 @@ def hide_hidden(root: etree._Element, source: str) -> None:
         if needle in source:
             break
     else:
-        return  # a page that never says display or hidden has no hiding class either: its CSS says display:none
+        return  # hiding classes too are looked for only behind these needles (real pages say display somewhere)
     for el in _HIDDEN_CANDIDATES(root):
         style = el.get("style")
         if el.get("hidden") is not None or (style and _HIDDEN_STYLE.search(style)):
