@@ -290,6 +290,14 @@ def test_header_values_the_page_states(header: str, expected: dict) -> None:
     assert doc.body == PARAGRAPH
 
 
+def test_a_work_plans_responsible_units_stay_in_its_text() -> None:
+    """责任部门 is a header label only alone on its line above the body: in a plan it follows every task."""
+    body = [f"一、推进项目建设。{PARAGRAPH}", "责任部门：县发改局", f"二、优化营商环境。{PARAGRAPH}", "责任部门：县市场监管局"]
+    doc = clean_page(_page("<div id='zoom'>" + "".join(f"<p>{line}</p>" for line in body) + "</div>"))
+    assert doc.body.split("\n") == body
+    assert doc.metadata["publisher"] is None
+
+
 def test_page_bytes_and_page_text_clean_alike() -> None:
     """A UTF-8 page is parsed from its own bytes: marks, NULs and invalid bytes are handled as for its text."""
     html = "<html><body><div id='zoom'><p>正文\ufdd0内容\x00一段</p><p>第二\ufdd1段</p><p>（三）\u3000全角\xa0空格</p></div></body></html>"

@@ -160,6 +160,9 @@ def _read_lines(
                 continue
             if not body or len(line) < 80:
                 pairs = _label_values(line)
+                if pairs is None and top and i + 1 < len(lines) and line.endswith((":", "：")) and (
+                        lone_label_field(line) is not None):  # a header's 责任部门： with the value below
+                    pairs = ()
                 if pairs is not None:
                     if len(pairs) > 1 or (pairs and line.count("|") < 2) or i + 1 == len(lines):
                         fill_fields(meta, pairs)  # most label lines: their values are on the line
@@ -245,7 +248,7 @@ def _value_lines(pairs: tuple[tuple[str, str], ...], line: str, nxt: str, meta: 
         return 1
     if not pairs and (field := lone_label_field(line)) is not None and meta.get(field) is None and (
             len(nxt) <= _VALUE_LINE_MAX and nxt != meta.get("title") and _label_values(nxt) is None
-            and not _chrome(nxt) and not _TITLE_NOISE.search(nxt)):
+            and lone_label_field(nxt) is None and not _chrome(nxt) and not _TITLE_NOISE.search(nxt)):
         fill_fields(meta, row_values((field,), nxt))
         return 1
     fill_fields(meta, pairs)

@@ -10,7 +10,7 @@ from typing import Any
 # field -> labels as printed on portals; spaces between characters are tolerated (索 引 号)
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "index_no": ("索引号", "索取号", "信息索引号"),
-    "publisher": ("发布机构", "发文机关", "发布单位", "信息发布机构", "责任部门"),
+    "publisher": ("发布机构", "发文机关", "发布单位", "信息发布机构"),
     "disclosure": ("公开方式", "公开形式"),
     "scope": ("公开范围",),
     "topic": ("主题分类", "主题词分类", "信息分类"),
@@ -349,11 +349,16 @@ def lone_date(line: str) -> str | None:
     return normalise_date(m.group(1), True) if m else None
 
 
+# Labels read only when they stand alone on a line above the body (a <dl> header's 责任部门： then its value):
+# in a work plan's text 责任部门：县财政局 follows every task
+LONE_LABELS: dict[str, str] = {"责任部门": "publisher"}
+
+
 def lone_label_field(line: str) -> str | None:
     """The field of a line that is one label and its colon (索 引 号：): a <dl> header puts the value on the next line."""
     if not line.endswith((":", "：")) or len(line) > _LONGEST_LABEL:
         return None
-    return label_field(line)[1]
+    return label_field(line)[1] or LONE_LABELS.get(canonical_label(line))
 
 
 def column_fields(line: str) -> tuple[str | None, ...] | None:
