@@ -202,6 +202,15 @@ def test_chrome_lines_inside_the_content_are_dropped(chrome: str) -> None:
     assert doc.body.split("\n") == [PARAGRAPH, "第二段" + PARAGRAPH]
 
 
+@pytest.mark.parametrize("text", [
+    "关注群众诉求，畅通微信、微博等渠道", "群众只需扫一扫二维码即可办理", "参赛作品版权归主办方所有。", "是否支持IPv6 | 是",
+    "相关工作稳步推进。", "分管领导审核把关，确保数据质量。",
+])
+def test_report_lines_that_name_chrome_words_stay(text: str) -> None:
+    doc = clean_page(_page(f"<div id='zoom'><p>{PARAGRAPH}</p><p>{text}</p></div>"))
+    assert doc.body.split("\n") == [PARAGRAPH, text]
+
+
 def test_a_related_links_heading_ends_the_content() -> None:
     doc = clean_page(_page(f"<div id='zoom'><p>{PARAGRAPH}</p><h3>相关链接</h3><p>县政府召开常务会议研究部署下半年经济工作，"
                            "要求各部门抓好落实。</p><p>上一篇：关于做好防汛工作的通知</p></div>"))
