@@ -186,6 +186,14 @@ def test_density_finds_the_article_of_an_unknown_layout(article: str) -> None:
     assert doc.body.split("\n") == ARTICLE
 
 
+def test_density_finds_the_article_when_the_title_shows_only_after_it() -> None:
+    html = ("<html><head><meta name='ArticleTitle' content='统计局召开年中工作会议'></head><body>"
+            f"<div class='main'>{''.join(f'<p>{text}</p>' for text in ARTICLE)}</div>"
+            "<div class='side'><ul><li><a href='/1'>统计局召开年中工作会议</a></li></ul></div></body></html>")
+    doc = clean_page(html.encode())
+    assert (doc.method, doc.body.split("\n")) == ("density", ARTICLE)
+
+
 def test_density_takes_one_copy_of_an_article_printed_twice() -> None:
     doc = clean_page(_unknown_layout("".join(f"<p>{text}</p>" for text in ARTICLE), twice=True))
     assert doc.body.split("\n") == ARTICLE

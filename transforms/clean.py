@@ -319,11 +319,21 @@ def _density_container(root: etree._Element, title: str | None) -> etree._Elemen
 
     Text before the title's first occurrence (menus of other articles) and hidden text do not count, and prose
     counts once: a second copy of the article (mobile view, text-to-speech source) adds nothing to its ancestor.
+    When nothing after the title scores (its first occurrence was a link after the article), all text counts.
     """
     texts = _TEXT_NODES(root)
     first = title.split()[0][:_TITLE_PREFIX] if title else ""
-    if len(first) >= _TITLE_PREFIX_MIN:  # nothing up to the title's first occurrence counts
-        texts = texts[next((i + 1 for i, text in enumerate(texts) if first in text), 0) :]
+    if len(first) >= _TITLE_PREFIX_MIN:
+        start = next((i + 1 for i, text in enumerate(texts) if first in text), 0)
+        if start:
+            found = _densest(texts[start:])
+            if found is not None:
+                return found
+    return _densest(texts)
+
+
+def _densest(texts: list[Any]) -> etree._Element | None:
+    """_density_container's choice among the blocks these text nodes (document order) belong to."""
     blocks: dict[etree._Element, list[Any]] = {}  # block -> [text pieces, link weight, has punctuation]
     for text in texts:
         el = text.getparent()
