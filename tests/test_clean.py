@@ -187,9 +187,13 @@ def test_density_finds_the_article_of_an_unknown_layout(article: str) -> None:
 
 
 def test_density_finds_the_article_when_the_title_shows_only_after_it() -> None:
+    """The title's first occurrence is a link after the article, followed by a footer with prose of its own."""
     html = ("<html><head><meta name='ArticleTitle' content='统计局召开年中工作会议'></head><body>"
             f"<div class='main'>{''.join(f'<p>{text}</p>' for text in ARTICLE)}</div>"
-            "<div class='side'><ul><li><a href='/1'>统计局召开年中工作会议</a></li></ul></div></body></html>")
+            "<div class='side'><ul><li><a href='/1'>统计局召开年中工作会议</a></li></ul></div>"
+            "<div class='foot'><p>本网站所载内容，凡注明来源的作品，版权均属本网所有，未经授权不得转载、摘编或利用其它方式使用；"
+            "已经授权使用作品的，应在授权范围内使用，并注明来源。</p></div>"
+            "</body></html>")
     doc = clean_page(html.encode())
     assert (doc.method, doc.body.split("\n")) == ("density", ARTICLE)
 

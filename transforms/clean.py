@@ -317,19 +317,27 @@ def _density_container(root: etree._Element, title: str | None) -> etree._Elemen
     """The element that holds the most prose, less the links and short lines around it: the article of an
     unknown layout, whatever carries its paragraphs (<p>, <br> runs, nested <section>s, table cells, spans).
 
-    Text before the title's first occurrence (menus of other articles) and hidden text do not count, and prose
-    counts once: a second copy of the article (mobile view, text-to-speech source) adds nothing to its ancestor.
-    When nothing after the title scores (its first occurrence was a link after the article), all text counts.
+    Text up to the title's first occurrence outside a link (menus of other articles) and hidden text do not
+    count, and prose counts once: a second copy of the article (mobile view, text-to-speech source) adds nothing
+    to its ancestor. When nothing after the title scores, all text counts.
     """
     texts = _TEXT_NODES(root)
     first = title.split()[0][:_TITLE_PREFIX] if title else ""
     if len(first) >= _TITLE_PREFIX_MIN:
-        start = next((i + 1 for i, text in enumerate(texts) if first in text), 0)
+        start = next((i + 1 for i, text in enumerate(texts) if first in text and not _in_link(text)), 0)
         if start:
             found = _densest(texts[start:])
             if found is not None:
                 return found
     return _densest(texts)
+
+
+def _in_link(text: Any) -> bool:
+    """Whether a text node (an lxml smart string) is the text of a link."""
+    el = text.getparent()
+    if text.is_tail:
+        el = el.getparent()
+    return el is not None and (el.tag == "a" or next(el.iterancestors("a"), None) is not None)
 
 
 def _densest(texts: list[Any]) -> etree._Element | None:
