@@ -21,7 +21,7 @@ SKIP_TAGS = frozenset((
     "button", "head",
 ))
 CELL_TAGS = frozenset(("td", "th"))
-_HIDDEN_TAG = "zwgk-hidden"
+HIDDEN_TAG = "zwgk-hidden"  # hidden elements are renamed to this, which the linearisation drops
 CONTENT_BEGIN = "ZJEG_RSS.content.begin"  # Hanweb's own marks (comments); mark_content brackets other templates' content
 CONTENT_END = "ZJEG_RSS.content.end"
 # noncharacters: never text, so they can carry structure through the XSLT output
@@ -37,6 +37,10 @@ _HIDDEN_NEEDLES = ("idden", "isplay", "IDDEN", "ISPLAY")
 _HIDDEN_CANDIDATES = etree.XPath(  # contains() without translate(): a third cheaper; the regex decides
     "//*/@hidden/.. | //*/@style[" + " or ".join(f"contains(., '{needle}')" for needle in _HIDDEN_NEEDLES) + "]/.."
 )
+# Classes that mean display:none in the frameworks portals use (AngularJS ng-hide, Bootstrap hidden/hide); never
+# the responsive ones (hidden-xs, am-hide-sm-only): those show on a desktop
+_HIDDEN_CLASSES = frozenset(("ng-hide", "hidden", "hide"))
+_HIDDEN_CLASS_CANDIDATES = etree.XPath("//*/@class[contains(., 'hid')]/..")
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\ufeff")  # not whitespace to str.split, spaces on a page
 
 # Marks for content found by template: processing instructions match by name, where comments go through a
@@ -45,7 +49,7 @@ _BEGIN_PI, _END_PI = "zwgk-content-begin", "zwgk-content-end"
 _LINEARISE = etree.XSLT(etree.XML(
     '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
     '<xsl:output method="text" encoding="utf-8"/>'
-    f'<xsl:template match="{"|".join(sorted(SKIP_TAGS | {_HIDDEN_TAG}))}"/>'
+    f'<xsl:template match="{"|".join(sorted(SKIP_TAGS | {HIDDEN_TAG}))}"/>'
     f'<xsl:template match="{"|".join(sorted(BLOCK_TAGS))}">{_BREAK}<xsl:apply-templates/>{_BREAK}</xsl:template>'
     f'<xsl:template match="{"|".join(sorted(CELL_TAGS))}"><xsl:apply-templates/> | </xsl:template>'
     f"<xsl:template match=\"comment()[contains(., '{CONTENT_BEGIN}')]\">{_BEGIN}</xsl:template>"
@@ -110,16 +114,23 @@ def mark_content(first: etree._Element, last: etree._Element) -> None:
     last.addnext(etree.ProcessingInstruction(_END_PI))
 
 
-def _hide(root: etree._Element, source: str) -> None:
+def hide_hidden(root: etree._Element, source: str) -> None:
+    """Rename the elements a browser would not show (hidden attribute, display:none or visibility:hidden styles,
+    the classes frameworks hide with) to HIDDEN_TAG, which the linearisation drops. `source` is the page the tree
+    was parsed from: a needle filter, so most pages skip the queries."""
     for needle in _HIDDEN_NEEDLES:
         if needle in source:
             break
     else:
-        return
+        return  # hiding classes too are looked for only behind these needles (real pages say display somewhere)
     for el in _HIDDEN_CANDIDATES(root):
         style = el.get("style")
         if el.get("hidden") is not None or (style and _HIDDEN_STYLE.search(style)):
-            el.tag = _HIDDEN_TAG
+            el.tag = HIDDEN_TAG
+    if "hid" in source:
+        for el in _HIDDEN_CLASS_CANDIDATES(root):
+            if not _HIDDEN_CLASSES.isdisjoint((el.get("class") or "").split()):
+                el.tag = HIDDEN_TAG
 
 
 def _split(text: str) -> list[str]:
@@ -130,18 +141,14 @@ def _split(text: str) -> list[str]:
     return [line for part in text.split(_BREAK) if (line := part.strip("| "))]
 
 
-def page_lines(
-    root: etree._Element, source: str
-) -> tuple[list[str], list[str], list[str]] | tuple[list[str], None, None]:
+def page_lines(root: etree._Element) -> tuple[list[str], list[str], list[str]] | tuple[list[str], None, None]:
     """(header, content, footer) lines when the content is marked, else (all lines, None, None).
 
     Lines are whitespace-normalised, never empty, and table cell bars (`|`) at their ends are stripped.
 
-    Content runs from the first begin mark to the first end mark after it (or the end of the page).
-    Hidden elements are renamed so the stylesheet drops them: call this last on a tree. `source` is the page
-    the tree was parsed from (a needle filter for the hidden-element query).
+    Content runs from the first begin mark to the first end mark after it (or the end of the page); elements
+    hide_hidden renamed are left out.
     """
-    _hide(root, source)
     # the marks are not whitespace, so one pass normalises every line
     text = normalise_space(bytes(_LINEARISE(root)).decode("utf-8"))  # str() of a result is slower
     head, begin, rest = text.partition(_BEGIN)

@@ -16,7 +16,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "topic": ("主题分类", "主题词分类", "信息分类"),
     "category": ("组配分类", "体裁分类"),
     "doc_no": ("发文字号", "文件编号", "文号"),
-    "written_date": ("成文日期", "发文日期", "生成日期"),
+    "written_date": ("成文日期",),
+    "issued_date": ("发文日期", "生成日期"),  # see settle_dates
     "published_at": ("发布日期", "发布时间", "公开日期", "公开时间", "时间", "日期"),
     "source": ("信息来源", "来源", "稿源"),
     "title": ("文件名称", "标题", "名称"),
@@ -24,7 +25,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # labels that only delimit: their values are chrome
 JUNK_LABELS: tuple[str, ...] = (
     "浏览次数", "访问次数", "点击数", "点击量", "阅读次数", "浏览量", "字体", "字号", "分享到", "分享",
-    "打印", "有效性", "关键词", "责任编辑", "作者", "编辑",
+    "打印", "有效性", "关键词", "责任编辑", "作者", "编辑", "阅读", "点击", "访问量", "文章类型", "责编", "审核", "校对",
+    "审校", "初审", "复审", "终审", "监制", "生效时间", "废止时间", "失效时间", "生效日期", "废止日期", "失效日期",
 )
 
 _label_to_field: dict[str, str | None] = {}
@@ -44,6 +46,11 @@ _COLONS = re.compile("[:：]")
 _LONGEST_LABEL = 2 * _LABEL_MAX + 4  # spaced out (索 引 号), colon and padding
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 
+_DATE_TEXT = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?[分秒]?)?"
+_BARE_DATE = re.compile(_DATE_TEXT)
+# a date printed after a name in a byline without a label of its own
+_TRAILING_DATE = re.compile(f"\\s+({_DATE_TEXT})$")
+_NAME_FIELDS = frozenset(("source", "publisher"))
 _INDEX_NO = re.compile(r"^([0-9A-Za-z\-]+)/(\d{4})[-—‐_]?(\d+)$")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
 
@@ -80,10 +87,11 @@ def _on_label_boundary(line: str, start: int) -> bool:
     return start == 0 or line[start - 1].isspace() or line[start - 1] in _LABEL_OPENERS
 
 
-def _label_before(line: str, colon: int) -> tuple[int, str] | None:
+def _label_before(line: str, colon: int, glued: bool = False) -> tuple[int, str] | None:
     """(start, label) of the longest known label that ends right before the colon at `colon`.
 
-    The label must start the line or follow whitespace or an opener; spaces may stand between its characters
+    The label must start the line or follow whitespace or an opener, or with `glued` (a label came before it on
+    the line) be one of four characters or more (来源：市统计局发布日期：): spaces may stand between its characters
     and before the colon. A few slices per colon instead of a regex alternation of every label at every position.
     """
     end = colon
@@ -95,7 +103,8 @@ def _label_before(line: str, colon: int) -> tuple[int, str] | None:
     if " " not in window and "\u3000" not in window:
         for size in _LABEL_SIZES:  # longest first: the regex-like leftmost match
             start = end - size
-            if start >= 0 and line[start:end] in _label_to_field and _on_label_boundary(line, start):
+            if start >= 0 and line[start:end] in _label_to_field and (
+                    (glued and size >= _GLUED_MIN) or _on_label_boundary(line, start)):
                 return start, line[start:end]
         return None
     chars: list[str] = []  # spaced-out label: read backwards over its characters
@@ -107,11 +116,14 @@ def _label_before(line: str, colon: int) -> tuple[int, str] | None:
             continue
         chars.append(line[pos])
         label = "".join(reversed(chars))
-        if label in _label_to_field and _on_label_boundary(line, pos):
+        if label in _label_to_field and ((glued and len(label) >= _GLUED_MIN) or _on_label_boundary(line, pos)):
             found = (pos, label)
     return found
 
 
+_GLUED_MIN = 4
+_LEAD_MAX = 30  # 青岛政务网 发布日期：…, 河南省人民政府门户网站 www.henan.gov.cn 时间：…
+_SENTENCE_MARKS = re.compile("[，。；！？,;]")
 _Spans = tuple[tuple[int, int], ...]  # where a value's pieces stand in the line
 _PairSpans = tuple[tuple[str | None, _Spans], ...]
 _VALUE_EDGES = " |【】[]"
@@ -123,18 +135,32 @@ def _inline_spans(line: str, offset: int, stop: int) -> list[tuple[str | None, _
     text = line[offset:stop]
     matches: list[tuple[int, int, str]] = []  # (label start, after the colon, label)
     for colon in _COLONS.finditer(text):
-        hit = _label_before(text, colon.start())
+        hit = _label_before(text, colon.start(), bool(matches))
         if hit is not None and (not matches or hit[0] >= matches[-1][1]):
             matches.append((hit[0], colon.end(), hit[1]))
-    if not matches or text[: matches[0][0]].strip(" 【[|"):
+    if not matches:
         return None
     pairs: list[tuple[str | None, _Spans]] = []
+    lead = text[: matches[0][0]]
+    if lead.strip(_VALUE_EDGES):  # before the first label: a byline's unlabelled date, or its site name
+        date = _BARE_DATE.search(lead)
+        if date is not None and not (lead[: date.start()] + lead[date.end() :]).strip(_VALUE_EDGES):
+            pairs.append(("byline_date", ((offset + date.start(), offset + date.end()),)))
+        elif len(matches) < 2 or len(lead) > _LEAD_MAX or _SENTENCE_MARKS.search(lead):
+            return None
     for i, (_, value_start, label) in enumerate(matches):
         value_end = matches[i + 1][0] if i + 1 < len(matches) else len(text)
         value = text[value_start:value_end]
         kept = value.lstrip(_VALUE_EDGES)
         start = offset + value_start + len(value) - len(kept)
-        pairs.append((_label_to_field[label], ((start, start + len(kept.rstrip(_VALUE_EDGES))),)))
+        end = start + len(kept.rstrip(_VALUE_EDGES))
+        field = _label_to_field[label]
+        date = _TRAILING_DATE.search(line, start, end) if field in _NAME_FIELDS else None
+        if date is not None and date.start() > start:  # 来源：云南日报 2016-08-11 08:13:00
+            pairs.append((field, ((start, date.start()),)))
+            pairs.append(("byline_date", ((date.start(1), end),)))
+        else:
+            pairs.append((field, ((start, end),)))
     return pairs
 
 
@@ -228,7 +254,9 @@ _TRAILING_CHROME = re.compile(r"(?:\s+(?:打印|打印本页|分享|关闭|字�
 _TRAILING_CHROME_ENDS = ("打印", "打印本页", "分享", "关闭", "字体", "小", "小】")
 
 
-_DATE_FIELDS = {"written_date": False, "published_at": True}  # field -> with time
+# field -> with time. issued_date (发文日期, 生成日期) and byline_date (a byline's unlabelled date) are the page's own
+# words for dates the header states without a publication label: settle_dates turns them into fields
+_DATE_FIELDS = {"written_date": False, "published_at": True, "issued_date": True, "byline_date": True}
 
 
 def _without_trailing_chrome(value: str) -> str:
@@ -296,6 +324,66 @@ def fill_fields(meta: dict[str, Any], values: Sequence[tuple[str, str]]) -> None
             meta[field] = value
 
 
+def settle_dates(meta: dict[str, Any], tagged: str | None) -> None:
+    """published_at from what the page shows: a labelled publication date, else a byline's unlabelled date, else
+    an issue or generation date (发文日期, 生成日期: the only date some 政府信息公开 headers print), else the date a
+    <meta> tag gives (`tagged`: often a later re-publication, not the date on the page). A drafting date (成文日期)
+    is never taken for a publication date. The issue date is the written date when none is labelled."""
+    issued = meta.pop("issued_date", None)
+    byline = meta.pop("byline_date", None)
+    if meta.get("written_date") is None and issued:
+        meta["written_date"] = issued[:10]
+    if meta.get("published_at") is None:
+        meta["published_at"] = byline or issued or tagged
+
+
+_LONE_DATE = re.compile(f"[(（\\[【]?\\s*({_DATE_TEXT})\\s*[)）\\]】]?")
+_LONE_DATE_MAX = 32
+
+
+def lone_date(line: str) -> str | None:
+    """The date of a line that is only a date (a byline's date on a line of its own), with its time."""
+    if len(line) > _LONE_DATE_MAX or not (line[:1].isdigit() or line[:1] in "(（[【"):
+        return None
+    m = _LONE_DATE.fullmatch(line)
+    return normalise_date(m.group(1), True) if m else None
+
+
+# Labels read only when they stand alone on a line above the body (a <dl> header's 责任部门： then its value):
+# in a work plan's text 责任部门：县财政局 follows every task
+LONE_LABELS: dict[str, str] = {"责任部门": "publisher"}
+
+
+def lone_label_field(line: str) -> str | None:
+    """The field of a line that is one label and its colon (索 引 号：): a <dl> header puts the value on the next line."""
+    if not line.endswith((":", "：")) or len(line) > _LONGEST_LABEL:
+        return None
+    return label_field(line)[1] or LONE_LABELS.get(canonical_label(line))
+
+
+def column_fields(line: str) -> tuple[str | None, ...] | None:
+    """The fields of a header row of labels (索取号 | 发布时间 | 发布机构 | 文件编号 | 备注), whose values stand cell by cell
+    in the next row; None for any other line. One cell may be a column the header does not know (备注)."""
+    if line.count("|") < 2:
+        return None
+    cells = [cell.strip() for cell in line.split("|")]
+    if "" in cells:
+        return None
+    fields = [label_field(cell)[1] if _is_bare_label(cell) else False for cell in cells]
+    if fields.count(False) > 1 or len(fields) - fields.count(False) < 3:
+        return None
+    return tuple(field if isinstance(field, str) else None for field in fields)
+
+
+def row_values(fields: Sequence[str | None], line: str) -> list[tuple[str, str]]:
+    """The stored values of a row under a header row of labels (column_fields)."""
+    pairs = []
+    for field, cell in zip(fields, line.split("|"), strict=False):
+        if field is not None and (value := _stored_value(field, cell.strip())):
+            pairs.append((field, value))
+    return pairs
+
+
 def derive_index_fields(meta: dict[str, Any]) -> None:
     index_no = meta.get("index_no")
     meta.setdefault("index_org", None)
@@ -319,13 +407,41 @@ def derive_index_fields(meta: dict[str, Any]) -> None:
 
 _BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]|^首页\s*[>»›|]|^[>»›]\s*\S")
 _CHROME_LINE = re.compile(
-    r"^(分享到?[:：]?|打印|打印本页|【?打印本页】?|关闭|关闭窗口|关闭本页|【关闭窗口】|【关闭本页】|扫一扫.*|"
+    r"^(分享到?[:：]?|分享[到至].{0,16}|打印|打印本页|【?打印本页】?|关闭|关闭窗口|关闭本页|【关闭窗口】|【关闭本页】|扫一扫.*|"
     r"相关附件.*|相关链接.*|上一篇.*|下一篇.*|返回顶部|\[?\s*关闭\s*\]?|字体[:：].*|字号[:：].*|【字体[:：].*】|"
     r"责任编辑[:：].*|网站地图.*|联系我们.*|主办单位[:：].*|承办单位[:：].*|运行维护单位[:：].*|技术支持[:：].*|"
-    r"微信公众号|政务微博|头条号|手机版.*|电脑版.*|无障碍.*|跳转到主要内容.*|x|×|[*.·\s]+)$"
+    r"微信公众号|政务微博|头条号|手机版.*|电脑版.*|无障碍.*|跳转到主要内容.*|x|X|×|[*.·\s]+|"
+    # QR codes, accounts and apps the site promotes; headings of related-article and link lists
+    r"(?=.{0,12}扫一扫)(?=.*(?:分享|打开|关注|下载|查看|当前页|此页|本页|小程序|公众号|在手机|手机上|手机扫一扫|微信扫一扫))"
+    r".{0,12}扫一扫.{0,30}|"
+    r"微信分享.*|关注(?:我们|本站|本网)?的?(?:官方)?(?:微信公众号|公众号|微信|微博|抖音|头条号)[^，。；！？]{0,20}|"
+    r".{0,8}下载.{0,10}(?:APP|App|app|客户端)|(?:本站|网站)支持IPv6|(?:本站|网站)支持IPV6|"
+    r"(?:相关(?:阅读|新闻|文章|稿件|文档|信息|报道|推荐)|关联(?:稿件|文章)|附件下载|友情链接|推荐阅读|延伸阅读)[:：>» ]*|"
+    # an editor's credit in brackets after the text: （责任编辑：张三）
+    r"[（(【\[]\s*(?:责任编辑|编辑|责编|审核|校对|审校|初审|复审|终审|监制)[:：][^）)】\]]{0,30}[）)】\]])$"
 )
 _CHROME_ANYWHERE = re.compile(
-    r"版权所有|ICP备|ICP证|公网安备|网站标识码|浏览次数|查看隐藏内容|需先登录|【打印本页】|【关闭本页】|【关闭窗口】|打印本页\s*关闭窗口"
+    r"版权所有|ICP备|ICP证|公网安备|网站标识码|浏览次数|查看隐藏内容|需先登录|【打印本页】|【关闭本页】|【关闭窗口】|打印本页\s*关闭窗口|"
+    r"阅读次数|Copyright|All Rights Reserved|©|您访问的链接即将离开"
+)
+# Bars of page controls and footer link rows, one short line of nothing but these (返回顶部 打印本页,
+# 网站大事记| 网站地图| 使用说明| 隐私保护| 联系我们, 打印 微博)
+_CHROME_TOKENS = frozenset((
+    "打印", "打印本页", "打印此页", "打印页面", "关闭", "关闭窗口", "关闭本页", "关闭页面", "关闭当前页面", "返回顶部",
+    "返回首页", "返回", "收藏", "加入收藏", "设为首页", "分享", "分享到", "微信", "微博", "新浪微博", "腾讯微博", "QQ",
+    "QQ空间", "更多", "大", "中", "小", "默认", "放大", "缩小", "正常", "大中小", "字体", "字号", "内容纠错", "纠错", "保存",
+    "听全文", "网站地图", "网站导航", "站点地图", "联系我们", "关于我们", "网站声明", "隐私声明", "隐私保护", "法律声明",
+    "免责声明", "版权声明", "版权保护", "网站帮助", "使用帮助", "使用说明", "常见问题", "建议意见", "意见建议", "网站纠错",
+    "网站大事记", "主编信箱", "友情链接", "手机版", "电脑版", "移动版", "无障碍", "长者模式", "繁體", "简体", "登录",
+    "注册", "退出", "手机客户端", "官方微博", "官方微信", "微信公众号", "政务微博", "新媒体矩阵", "微信矩阵", "我要纠错",
+))
+_TOKEN_SPLIT = re.compile(r"[\s|｜/【】\[\]:：]+")
+_TOKENS_MAX = 60
+_TOKEN_FIRSTS = frozenset(token[0] for token in _CHROME_TOKENS) | frozenset("【[|")
+# Lines that open what follows an article: its related articles, link lists, the site's legal notices
+_TAIL_HEADING = re.compile(
+    r"(?:相关(?:链接|阅读|新闻|文章|稿件|文档|信息|报道|推荐)|关联(?:稿件|文章)|延伸阅读|推荐阅读|热点推荐|猜你喜欢|友情链接|"
+    r"版权与免责声明|免责声明|版权声明|上一篇|下一篇)(?:$|[\s:：>»(（])"
 )
 _MASK_RESIDUE_START = re.compile(r"^(?=[*.]*\*)(?=[*.]*\.)[*.]{6,}")
 _MASK_RESIDUE_END = re.compile(r"(?<=[。!?！？”])(?=[*.]*\*)(?=[*.]*\.)[*.]{6,}$")
@@ -353,7 +469,21 @@ def is_chrome_line(line: str) -> bool:
     """Lines that are page furniture wherever they stand (short ones only: body text is never dropped)."""
     if len(line) > CHROME_MAX_LEN:
         return False
-    return bool(_CHROME_LINE.match(line) or _CHROME_ANYWHERE.search(line))
+    if _CHROME_LINE.match(line) or _CHROME_ANYWHERE.search(line):
+        return True
+    if len(line) > _TOKENS_MAX or line[:1] not in _TOKEN_FIRSTS:
+        return False
+    tokens = [token for token in _TOKEN_SPLIT.split(line) if token]
+    return bool(tokens) and all(token in _CHROME_TOKENS for token in tokens)
+
+
+def is_tail_heading(line: str) -> bool:
+    """A heading that ends an article's text on the page: related articles, link lists, legal notices follow."""
+    return len(line) <= _TAIL_HEADING_MAX and _TAIL_HEADING.match(line) is not None
+
+
+_TAIL_HEADING_MAX = 40
+TAIL_HEADING_STARTS = frozenset("相关延推热猜友版免上下")  # first characters of _TAIL_HEADING: a set lookup rules most lines out
 
 
 def strip_mask_residue(line: str) -> str:
