@@ -77,13 +77,13 @@ def main() -> None:
         warm_up()
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         summary = crawl(portals=list(settings.load_portals(Path(config))), warehouse=warehouse)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         done.set()
         sampler.join()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "tree_peak_mb": max(peak[0], peak_mb),
+    print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_mb": peak_mb, "tree_peak_mb": max(peak[0], peak_mb),
                       "new": summary.docs_new, "changed": summary.docs_changed, "unchanged": summary.docs_unchanged,
                       "failed": sum(p.failed for p in summary.portals), "listed": sum(p.listed for p in summary.portals)}))
 
