@@ -12,6 +12,7 @@ from transforms.clean import clean_text
 from transforms.extract import extract_indicators
 from transforms.lexicon import words
 from transforms.normalise import canonical_map
+from transforms.outline import heading
 from transforms.reading import passages
 from zwgk.evaluate import corpus_text, score_corpus
 
@@ -219,6 +220,103 @@ def test_growth_reaches_its_figure_across_a_bridge() -> None:
     assert [r["yoy_pct"] for r in found] == [9.5, 96.16]
     spread = rows("完成财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%。")
     assert [(r["name"], r["yoy_pct"]) for r in spread] == [("财政总收入", 20.3), ("地方财政收入", 18.0)]
+
+
+# --- sections and cue words (round 2) ------------------------------------------------------------------------
+
+
+def test_a_breadcrumb_is_no_heading() -> None:
+    doc = clean_text("某镇2024年工作总结和2025年工作思路\n>> 政府信息公开 >> 工作信息 >> 计划总结\n全年获市级荣誉表扬5次。")
+    assert [i.kind for i in extract_indicators(doc)] == ["actual"]
+    assert heading(">> 政府信息公开 >> 工作信息 >> 计划总结") is None
+
+
+def test_a_plan_execution_heading_is_a_review() -> None:
+    assert rows("工业增加值120亿元。", "一、2023年国民经济和社会发展计划执行情况")[0]["kind"] == "actual"
+    assert rows("工业增加值130亿元。", "二、2024年国民经济和社会发展计划")[0]["kind"] == "target"
+
+
+def test_a_comparison_with_expectations_is_no_cue() -> None:
+    found = rows("工业产值80亿元(主要是订单未达预期),下降2%;服务业增加值60亿元,增长5%。")
+    assert [(r["kind"], r["yoy_pct"]) for r in found] == [("actual", -2.0), ("actual", 5.0)]
+
+
+# --- attachment (round 2) -------------------------------------------------------------------------------------
+
+
+def test_a_plan_written_as_a_figure_is_a_target_and_the_share_is_the_results() -> None:
+    found = rows("地区生产总值520亿元,完成年计划560亿元的92.9%(主要是工业投资未达到预期目标,服务业回落),增长4.1%。"
+                 "其中,工业增加值200亿元,完成年计划210亿元的95.2%,增长3%;服务业增加值250亿元,增长5%。")
+    assert [(r["name"], r["value"], r["yoy_pct"], r["target_pct"], r["kind"]) for r in found] == [
+        ("地区生产总值", 520.0, 4.1, 92.9, "actual"), ("地区生产总值年计划", 560.0, None, None, "target"),
+        ("工业增加值", 200.0, 3.0, 95.2, "actual"), ("工业增加值年计划", 210.0, None, None, "target"),
+        ("服务业增加值", 250.0, 5.0, None, "actual")]  # 完成年计划 is no 计划 cue for the figures after it
+    assert found[2]["parent"] == "地区生产总值"  # 其中 opening a sentence breaks down the figure before it
+
+
+def test_a_ratio_of_shares_is_one_percentage_per_part() -> None:
+    found = rows("三次产业结构调整为5.1:45.2:49.7。")
+    assert [(r["name"], r["value"], r["unit"]) for r in found] == [
+        ("三次产业结构第一产业", 5.1, "pct"), ("三次产业结构第二产业", 45.2, "pct"), ("三次产业结构第三产业", 49.7, "pct")]
+    assert rows("师生比例为1:3,会议于14:30召开。") == []  # parts that make no whole, a time
+
+
+def test_the_exact_figure_after_a_milestone_takes_its_name_and_a_nameless_growth() -> None:
+    found = rows("全年工业产值突破80亿元达到82.6亿元跃居全市前列,增长7.5%。")
+    assert [(r["name"], r["value"], r["bound"], r["yoy_pct"]) for r in found] == [("工业产值", 82.6, "exact", 7.5)]
+    apart = rows("完成投资10亿元;增长7.5%。")  # a growth does not reach past a semicolon
+    assert apart[0]["yoy_pct"] is None
+
+
+def test_from_to_with_a_plain_verb_of_reaching() -> None:
+    found = rows("村集体收入由120万元达到360万元。")
+    assert [(r["name"], r["value"]) for r in found] == [("村集体收入", 120.0), ("村集体收入", 360.0)]
+
+
+def test_a_growth_in_words_after_the_same_growth_in_digits_is_said_once() -> None:
+    assert [(r["name"], r["yoy_pct"]) for r in rows("出口增长12%,实现两位数增长。")] == [("出口", 12.0)]
+    alone = rows("确保研发投入实现两位数增长。")
+    assert [(r["name"], r["yoy_pct"], r["bound"]) for r in alone] == [("研发投入", 10.0, "lower")]
+
+
+def test_a_count_whose_noun_runs_into_a_completion_share_names_it() -> None:
+    found = rows("15个省重点项目、40个市重点项目年度投资完成率分别达到120%、98%。")
+    shares = [r for r in found if r["unit"] == "pct"]
+    assert [(r["value"], r["target_pct"]) for r in shares] == [(120.0, 120.0), (98.0, 98.0)]
+    assert all("完成率" in r["name"] for r in shares)
+
+
+# --- noise (round 2) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "在全省考核排名中再进3位,位次前移5位。",  # places in a ranking
+    "8项主要指标增速高于全市平均水平。",  # a count of indicators
+    "落实“20条”惠企政策。",  # a policy named by its number
+    "突出“稳工业、强农业、兴三产”三个重点。",  # the quoted items counted again
+    "两翼:东区、西区两个产业园。",  # a slogan's part explained under its label
+    "实现时间过半、任务过半。",  # the half-year slogan
+])
+def test_not_indicators_either(text: str) -> None:
+    assert rows(text) == []
+
+
+def test_counts_near_the_noise_are_still_counts() -> None:
+    assert [r["value"] for r in rows("为60位返乡青年提供创业贷款。")] == [60.0]  # 位 of people, no ranking
+    assert [r["value"] for r in rows("建成东区、西区两个产业园。")] == [2.0]  # a list counted, no slogan label
+    assert [r["value"] for r in rows("半数以上村集体收入增长。")] == [50.0]
+
+
+def test_durations_in_words_and_more_classifiers() -> None:
+    found = rows("三个月内完成搬迁200户,植树800棵,迁移坟墓150穴。")
+    assert [(r["name"], r["value"], r["unit"]) for r in found] == [
+        ("搬迁", 200.0, "count"), ("植树", 800.0, "count"), ("迁移坟墓", 150.0, "count")]
+
+
+def test_nouns_after_a_count() -> None:
+    assert "1+N服务体系" in rows("建成两个1+N服务体系。")[0]["name"]  # a programme's code opens the noun
+    assert [r["name"] for r in rows("甲公司、乙公司2家企业分别入选省级名单。")] == ["企业"]  # 分别 starts the predicate
+    assert [r["name"] for r in rows("力争****年产值突破***亿元。")] == ["产值"]  # a masked year is a date
 
 
 # --- lexicons and canonical keys as data ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from transforms.lexicon import alternation, values
 from transforms.models import Document, Indicator
-from transforms.numbers import UNMEASURED, Quantity, scan
+from transforms.numbers import RATIO_MARKS, UNMEASURED, Quantity, scan
 from transforms.outline import build_outline, document_role, heading_level
 from transforms.reading import Passage, passages
 
@@ -33,13 +33,22 @@ _TARGET_CTX = re.compile(
     rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?)"
     r"(?:分别|均)?(?:为|达|达到)?$"
 )
+# the plan a completion share is taken of, written as a figure: 完成年计划710亿元的89.4% (the plan is a target row
+# of its own, the share belongs to the figure before it)
+_PLAN_OF = re.compile(
+    rf"(?:完成|为|占|达到|达)了?(?P<label>(?:{alternation('target_scope')}|{alternation('plan_scope')})?"
+    rf"(?:{alternation('target_of')}))$"
+)
 _TARGET_STRONG = re.compile(rf"(?:率|{alternation('target_of')})的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
     rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
-    r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批)+"
+    r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
+    r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)"  # 三个月内: a duration
+    r")+"
 )
 _TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')})+$")
-_NOUN_AFTER = re.compile(r"[^\d,，;；:：。、!！?？()（）]{1,16}")
+# the noun after a figure; a programme's code may open it (两个3+N创新动力体系: 3+N is a name, not a figure)
+_NOUN_AFTER = re.compile(r"(?:\d+(?:\+[\dA-Za-z]+)+)?[^\d,，;；:：。、!！?？()（）]{1,16}")
 _AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|,|，|、)")
 _AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
@@ -55,13 +64,21 @@ _NOT_SHARED = re.compile(alternation("not_shared_value"))  # 人均, 平均, 首
 _SUBJECT_LIST_END = re.compile(rf"(?:{alternation('subject_list_end')})$")
 _COMPOUNDS = {word: parts.split("|") for word, parts in values("compound_subject").items()}
 _COMPOUND = re.compile(alternation("compound_subject"))
+# the parts a ratio's structure is made of (三次产业 -> 第一产业, 第二产业, 第三产业)
+_RATIO_PARTS = {word: parts.split("|") for word, parts in values("ratio_parts").items()}
+_RATIO_WHOLE = re.compile(alternation("ratio_parts"))
 _MEASURE_END = re.compile(f"(?:{alternation('measure_word')})$")
-_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,20}}[)）]")
+_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,60}}[)）]")
 _ABSOLUTE_CHANGE = re.compile(rf"(?:{alternation('absolute_change')})了?$")
 _RANK = re.compile(alternation("rank_word"))
+_RANK_MOVE = re.compile(rf"(?:{alternation('rank_move')})$")
+_COUNTED_METRIC = re.compile(rf"[^\d,，;；:：。、]{{0,8}}?(?:{alternation('counted_metric')})")
 _PEER_GROUP_END = re.compile(r"中(?:[,，、]|有|位列|排名|$)")
 _FROM_TO = re.compile(rf"^(?:{alternation('from_to')})$")
 _PEAK = re.compile(rf"(?:{alternation('peak_word')})$")
+# 由3750万元达到13649万元: a plain verb of reaching makes a from-to chain when 由/从 opens it
+_REACH = re.compile(alternation("reach_verb"))
+_FROM_MARK = re.compile(rf"[由从](?:{alternation('peak_word')})?$")
 _ATTRIBUTE_LABEL = re.compile(rf"(?:{alternation('attribute_label')})$")
 _QUALIFIED_NOUN = re.compile(alternation("qualified_noun"))
 _CIRCUMSTANCE = re.compile(alternation("circumstance"))  # 减免非税收入1.27亿元的背景下: 的 does not name a thing
@@ -75,6 +92,7 @@ _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:�
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
 _YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|达到|达|为|在)?")
+_RATE_TAIL = re.compile(r"(?:分别|均)?(?:为|达到|达|是)?$")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
 _MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零")
 
@@ -94,6 +112,7 @@ class _Group:
 
     items: list[Indicator]
     end: int
+    start: int = 0  # where its first figure starts in the sentence
     yoy_done: bool = False
     target_done: bool = False
 
@@ -370,7 +389,10 @@ def _parenthetical_bound(text: str, q: Quantity) -> tuple[str | None, int]:
     return None, close
 
 
-def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> list[Indicator]:
+def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previous: str | None = None
+                   ) -> tuple[list[Indicator], str | None]:
+    """The sentence's indicators, and the name of the figure it read last (a 其中 opening the next sentence breaks
+    that one down); `previous` is that name from the sentence before."""
     state = _SentenceState(text=text, ctx=ctx, passage=passage, offset=offset)
     quantities = scan(text)
     prev_end = 0  # end of the last figure that was read as one (qualifiers stay part of names)
@@ -382,7 +404,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
     while i < len(quantities):
         q = quantities[i]
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _STREAK.search(
+        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _is_rank_move(text, q) or _STREAK.search(
                 text, _clause_start(text, q.start), q.start):
             i += 1
             continue
@@ -392,8 +414,14 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
             prev_end = q.end
             i += 1
             continue
-        if "其中" in text[prev_end : q.start] and state.out:
-            parent_name, parent_from = state.out[-1].name, text.find("其中", prev_end)
+        if _read_plan_of(state, q, nxt, prev_end):
+            prev_end = nxt.end if nxt is not None else q.end
+            i += 2
+            continue
+        if "其中" in text[prev_end : q.start] and (state.groups or previous):
+            # the figure read last (a plan of it is no parent), in this sentence or the one before
+            parent_name = state.groups[-1].items[-1].name if state.groups else previous
+            parent_from = text.find("其中", prev_end)
         if parent_name and re.search(r"[;；]", text[parent_from : q.start]):
             parent_name = None
         if pending_bound and q.end <= pending_bound[0] and q.bound == "exact":
@@ -406,6 +434,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
             gap = text[batch[-1].end : nq.start]
             joined = gap in ("、", "和", "及") or (gap.startswith("、") and bool(_YOY_VERB.search(gap)))
             joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
+            joined = joined or (q.word == "ratio" and nq.word == "ratio" and gap in RATIO_MARKS)
             if joined and nq.is_percent == q.is_percent:
                 batch.append(nq)
                 j += 1
@@ -439,15 +468,50 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
                 bracket = (last.end, close, state.out[-1].name)
         prev_end = max(last.end, state.consumed)
         i = j
-    return state.out
+    return state.out, state.groups[-1].items[-1].name if state.groups else None
+
+
+def _read_plan_of(state: _SentenceState, q: Quantity, nxt: Quantity | None, prev_end: int) -> bool:
+    """`635亿元,完成年计划710亿元的89.4%`: the plan is a target of the same thing (named 地区生产总值年计划) and the
+    share is the earlier figure's completion of it; a growth after them goes to the earlier figure."""
+    text = state.text
+    if q.is_percent or nxt is None or not nxt.is_percent or not state.groups or state.groups[-1].target_done:
+        return False
+    if text[q.end : nxt.start] not in ("的", "") :
+        return False
+    m = _PLAN_OF.search(text, max(prev_end, _clause_start(text, q.start)), q.start)
+    if m is None or m.end() != q.start:
+        return False
+    group = state.groups[-1]
+    if len(group.items) != 1 or not _attachable(state, group, m.start()):
+        return False
+    main = group.items[0]
+    label = m.group("label")
+    plan = _new_indicator(state, q, main.name + label)
+    plan.kind = "target"
+    plan.parent = main.parent + label if main.parent else None
+    main.target_pct = _dec(nxt.value)
+    group.target_done = True
+    group.end = nxt.end
+    state.out.append(plan)
+    return True
 
 
 def _is_peer_group(text: str, q: Quantity) -> bool:
-    """`全省126家开发区综合考评中位列第3位`, `9项主要经济指标中`: a count that names the group a rank is taken in."""
+    """`全省126家开发区综合考评中位列第3位`, `9项主要经济指标中`: a count that names the group a rank is taken in;
+    `5项结构性指标连续11个月高于全省`: a count of indicators says how they did, it measures nothing itself."""
     if q.unit != "count":
         return False
     clause = text[q.end : _clause_end(text, q.end)]
-    return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause))
+    return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause) or _COUNTED_METRIC.match(clause))
+
+
+def _is_rank_move(text: str, q: Quantity) -> bool:
+    """`排名上再进2位`, `位次前移3位`: places gained or lost in a ranking are a rank, not a count of people."""
+    if q.unit != "count" or not q.raw.endswith("位"):
+        return False
+    before = text[_clause_start(text, q.start) : q.start]
+    return bool(_RANK_MOVE.search(before) and _RANK.search(before))
 
 
 def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:
@@ -472,6 +536,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
         if q.bound != "exact" and q.bound != "range":  # 分别不少于1家、1家和7家: the bound reaches every figure
             for b in batch[1:]:
                 b.bound = q.bound if b.bound == "exact" else b.bound
+    elif len(batch) == 1 and not clean_name(before_raw) and (taken := _take_over_milestone(state, q)):
+        names = [taken]  # 突破300亿元达到301.5亿元迈进…: the milestone's name, never the words after the figure
     else:
         names = []
         for k, b in enumerate(batch):
@@ -493,7 +559,7 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
         items.append(ind)
     if items:
         state.out.extend(items)
-        state.groups.append(_Group(items=items, end=batch[-1].end))
+        state.groups.append(_Group(items=items, end=batch[-1].end, start=batch[0].start))
 
 
 def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = True) -> list[str] | None:
@@ -519,12 +585,14 @@ def _from_to_name(state: _SentenceState, q: Quantity, name: str) -> str:
         return ""
     group = state.groups[-1]
     earlier = group.items[0]
-    if earlier.unit != (q.unit if q.unit != UNMEASURED else None) or not _FROM_TO.match(state.text[group.end : q.start]):
+    gap = state.text[group.end : q.start]
+    from_to = bool(_FROM_TO.match(gap)) or bool(_REACH.fullmatch(gap) and _FROM_MARK.search(state.text, 0, group.start))
+    if earlier.unit != (q.unit if q.unit != UNMEASURED else None) or not from_to:
         if not name and re.fullmatch(r"[,，、有]*", state.text[max(group.end, state.consumed) : q.start]) \
                 and _clause_end(state.text, q.end) == q.end:
             return earlier.name  # 库存应急物资有46种,17.05万份: the same stock counted another way
         return ""
-    if _PEAK.search(state.text[: group.end - len(earlier.raw)]):
+    if _PEAK.search(state.text, 0, group.start):
         state.groups.pop()
         state.out.remove(earlier)
     return earlier.name
@@ -550,11 +618,18 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     else:
         role, cue_start = _percent_role(state, batch[0], prev_end)
     group = state.groups[-1] if state.groups else None
+    if batch[0].word == "double_digit" and group is not None and _restated_growth(state, group, batch[0]):
+        return  # 外贸进出口增长10%,三年来首次实现两位数增长: the growth before, said again in words
     if role == "yoy" and state.changed is not None and not state.changed.yoy_done:
         group, state.changed = state.changed, None  # 新落户企业839户,…,比去年同期增加563户,同比增长204%
         attach = True
     else:
         attach = group is not None and role in ("yoy", "target") and _attachable(state, group, cue_start)
+    if not attach and role == "yoy" and group is not None and not group.yoy_done:
+        # 达到301.5亿元迈进山区26县十强,增长5.2%: a growth that names nothing is the nearest figure's, past clauses
+        # without a figure, within its sub-clause
+        anchor = max(_clause_start(text, batch[0].start), prev_end)
+        attach = not clean_name(_growth_stem(text[anchor:cue_start])) and not _SENTENCE_END.search(text, group.end, cue_start)
     if (attach and group is not None and len(batch) > 1 and len(group.items) == 1 and len(state.groups) >= len(batch)
             and role == "yoy" and not group.yoy_done):
         # 财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%: one growth for each figure before
@@ -586,17 +661,24 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     # a figure of its own: change-only growth, a completion share, or a percentage level
     anchor = max(_clause_start(text, batch[0].start), prev_end)
     before = text[anchor:cue_start] if role in ("yoy", "target") else text[anchor:batch[0].start]
-    stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
-    stem = re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
+    stem = _growth_stem(before)
     shared = _shared_subjects(text[anchor : batch[0].start], keep_tail=role == "pct") if len(batch) == 1 else None
     if shared:
         parts, batch = shared, batch * len(shared)
     else:
         parts = _split_names(stem, len(batch)) if len(batch) > 1 else [clean_name(stem)]
+    if batch[0].word == "ratio":
+        parts = _ratio_names(clean_name(stem), len(batch))
     if len(parts) != len(batch):
         parts = [clean_name(stem)] * len(batch)
     if len(batch) == 1 and role == "pct":
         parts[0] = _from_to_name(state, batch[0], parts[0]) or parts[0]
+    if role == "target" and not any(parts) and state.groups and state.groups[-1].end <= anchor \
+            and _clause_start(text, cue_start) <= state.groups[-1].end:
+        # 51个市重点项目年度投资完成率分别达到…: the words a count took as its noun also name the share after it
+        group = state.groups[-1]
+        rate = _RATE_TAIL.sub("", text[cue_start : batch[0].start])
+        parts = [clean_name(text[group.end : cue_start]) + rate if rate else ""] * len(batch)
     items: list[Indicator] = []
     for k, (b, name) in enumerate(zip(batch, parts, strict=True)):
         if role == "pct" and not name:
@@ -619,7 +701,27 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         items.append(ind)
     if items:
         state.out.extend(items)
-        state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=role == "yoy"))
+        state.groups.append(_Group(items=items, end=batch[-1].end, start=batch[0].start, yoy_done=role == "yoy"))
+
+
+def _restated_growth(state: _SentenceState, group: _Group, q: Quantity) -> bool:
+    """A growth in words (两位数增长) after a figure of its sub-clause whose growth, given in digits, already says it."""
+    yoy = group.items[-1].yoy_pct
+    return group.yoy_done and yoy is not None and abs(yoy) >= 10 and not _SENTENCE_END.search(state.text, group.end, q.start)
+
+
+def _growth_stem(before: str) -> str:
+    """The words before a growth or a share that may name it (同比, 分别, 预计 written before the verb left out)."""
+    stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
+    return re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
+
+
+def _ratio_names(stem: str, wanted: int) -> list[str]:
+    """`三次产业结构调整为2.8:50.9:46.3`: each share is named by the structure and its part (三次产业结构第一产业)."""
+    m = _RATIO_WHOLE.search(stem)
+    if m and len(_RATIO_PARTS[m.group()]) == wanted:
+        return [stem + part for part in _RATIO_PARTS[m.group()]]
+    return [stem] * wanted
 
 
 def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: Indicator) -> None:
@@ -635,7 +737,7 @@ def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: I
             ind.value, ind.unit, ind.multiplier = None, None, 1.0
         items.append(ind)
     state.out.extend(items)
-    state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=True))
+    state.groups.append(_Group(items=items, end=batch[-1].end, start=batch[0].start, yoy_done=True))
 
 
 def _title(doc: Document, lines: list[str]) -> str | None:
@@ -713,10 +815,11 @@ def extract_indicators(doc: Document) -> list[Indicator]:
     out: list[Indicator] = []
     for passage in passages(lines):
         ctx = contexts[passage.first_line]
+        previous: str | None = None
         for m in _SENTENCE.finditer(passage.text):
             sentence = m.group(0)
             if _MAY_HOLD_FIGURE.search(sentence):
-                found = _read_sentence(sentence, ctx, passage, m.start())
+                found, previous = _read_sentence(sentence, ctx, passage, m.start(), previous)
                 if passage.written:
                     for ind in found:
                         ind.name = passage.as_written(ind.name)
