@@ -163,8 +163,12 @@ def test_partial_masks_are_masked_never_guessed(text: str, raw: str) -> None:
     assert len(found) == 1 and found[0]["masked"] and found[0]["value"] is None and found[0]["raw"] == raw
 
 
-def test_placeholders_outside_the_mask_rule_are_not_figures() -> None:
-    assert rows("投资〔…〕万元实施〔…〕种植补助项目。") == []  # the spec's masks are * × X x _, not 〔…〕
+def test_a_placeholder_where_a_number_stands_is_a_mask() -> None:
+    # a judgement call (the spec's masks are * × X x _): 〔…〕 before a unit hides digits, as the corpus gold reads it
+    found = rows("投资〔…〕万元实施〔…〕种植补助项目,成立合作社〔…〕个。")
+    assert [(r["raw"], r["masked"], r["value"], r["unit"]) for r in found] == [
+        ("〔…〕万元", True, None, "CNY"), ("〔…〕个", True, None, "count")]  # 〔…〕种植: a hidden name, no count
+    assert rows("依据〔2024〕5号文件,〔…〕村建成示范基地。") == []  # a document number, a hidden name
 
 
 # --- names built from number-first clauses --------------------------------------------------------------------
@@ -286,6 +290,48 @@ def test_a_count_whose_noun_runs_into_a_completion_share_names_it() -> None:
     assert all("完成率" in r["name"] for r in shares)
 
 
+def test_a_share_of_the_target_however_the_target_is_named() -> None:
+    found = rows("固定资产投资XX亿元,占全年任务数的77.8 %;财政收入217万元,同比增长26.2%,占年目标的25.3%;"
+                 "到位资金60.07亿元,占市下达全年考核目标任务的92.42﹪;重点项目完成投资9亿元,占年度投资计划50%。")
+    assert [(r["name"], r["target_pct"]) for r in found] == [
+        ("固定资产投资", 77.8), ("财政收入", 25.3), ("到位资金", 92.42), ("重点项目完成投资", 50.0)]
+    plan = rows("完成州外到位资金120.44亿元,同比增长29%,完成州政府下达任务数132.63亿元的90.8%。")
+    assert [(r["value"], r["yoy_pct"], r["target_pct"], r["kind"]) for r in plan] == [
+        (120.44, 29.0, 90.8, "actual"), (132.63, None, None, "target")]
+
+
+def test_a_share_of_the_figure_before_is_named_after_it() -> None:
+    found = rows("地方税金162万元,占财政收入的74.7%。")
+    assert [(r["name"], r["unit"]) for r in found] == [("地方税金", "CNY"), ("地方税金占财政收入比重", "pct")]
+
+
+def test_kinds_from_the_figure_and_its_period() -> None:
+    assert rows("预计1-6月份,完成地区生产总值10.3亿元。")[0]["kind"] == "estimate"  # the period of an estimate
+    assert rows("1—10月,完成地区生产总值10.3亿元。", "二、下半年工作打算")[0]["kind"] == "actual"  # a period gone by
+    named = rows("聚焦地区生产总值年度增长6%目标任务,完成投资5亿元。")  # a figure that names a target
+    assert [(r["name"], r["yoy_pct"], r["kind"]) for r in named] == [("地区生产总值", 6.0, "target"), ("投资", None, "actual")]
+
+
+def test_sectors_written_as_one_word_are_spread() -> None:
+    found = rows("其中一二三产业分别增长4.1%、8.2%和6%,一、二、三产业增加值分别达到10亿元、20亿元、30亿元。")
+    assert [r["name"] for r in found] == ["第一产业", "第二产业", "第三产业", "第一产业增加值", "第二产业增加值", "第三产业增加值"]
+    assert [r["name"] for r in rows("三次产业比调整为11.8︰48.3︰39.9。")] == [
+        "三次产业比第一产业", "三次产业比第二产业", "三次产业比第三产业"]
+
+
+def test_figures_after_an_acronym_and_inside_codes() -> None:
+    assert [(r["name"], r["value_base"]) for r in rows("实现GDP 20亿元,增长11%。")] == [("GDP", 2e9)]
+    assert [(r["name"], r["yoy_pct"]) for r in rows("PM2.5平均浓度下降10%。")] == [("PM2.5平均浓度", -10.0)]  # 2.5 is the code
+
+
+def test_plain_words_before_names_are_left_out() -> None:
+    found = rows("全县共引进到位资金60亿元,一季度力争完成新培育规上企业5家,城镇居民人均可支配收入实际增长8%,"
+                 "居民消费价格涨幅控制在3%左右,城镇登记失业率控制在4.3%以内。")
+    assert [r["name"] for r in found] == ["引进到位资金", "新培育规上企业", "城镇居民人均可支配收入", "居民消费价格",
+                                         "城镇登记失业率"]
+    assert [r["yoy_pct"] for r in found[2:4]] == [8.0, 3.0]
+
+
 # --- noise (round 2) ------------------------------------------------------------------------------------------
 
 
@@ -296,13 +342,14 @@ def test_a_count_whose_noun_runs_into_a_completion_share_names_it() -> None:
     "突出“稳工业、强农业、兴三产”三个重点。",  # the quoted items counted again
     "两翼:东区、西区两个产业园。",  # a slogan's part explained under its label
     "实现时间过半、任务过半。",  # the half-year slogan
+    "综合考评比去年前进3位。",  # a move in a ranking, the ranking not named
 ])
 def test_not_indicators_either(text: str) -> None:
     assert rows(text) == []
 
 
 def test_counts_near_the_noise_are_still_counts() -> None:
-    assert [r["value"] for r in rows("为60位返乡青年提供创业贷款。")] == [60.0]  # 位 of people, no ranking
+    assert [r["value"] for r in rows("为60位返乡青年提供创业贷款,引进5位专家。")] == [60.0, 5.0]  # 位 of people
     assert [r["value"] for r in rows("建成东区、西区两个产业园。")] == [2.0]  # a list counted, no slogan label
     assert [r["value"] for r in rows("半数以上村集体收入增长。")] == [50.0]
 

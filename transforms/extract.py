@@ -28,18 +28,17 @@ _YOY_VERB = re.compile(
 )
 # a growth written after its figure: 保持20%以上的增速, 增速均保持在10%以上
 _YOY_AFTER = re.compile(rf"(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
-_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|达到|达|为|在)$")
+_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|控制在|达到|达|为|在)$")
 _TARGET_CTX = re.compile(
-    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?)"
+    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?"
+    # 占全年任务数的77.8%, 完成州政府下达任务数的90.8%, 占市下达全年考核目标任务的92.42%: a share of the target
+    rf"|(?:完成|占|为|达到|达|实现)了?[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?的?)"
     r"(?:分别|均)?(?:为|达|达到)?$"
 )
 # the plan a completion share is taken of, written as a figure: 完成年计划710亿元的89.4% (the plan is a target row
 # of its own, the share belongs to the figure before it)
-_PLAN_OF = re.compile(
-    rf"(?:完成|为|占|达到|达)了?(?P<label>(?:{alternation('target_scope')}|{alternation('plan_scope')})?"
-    rf"(?:{alternation('target_of')}))$"
-)
-_TARGET_STRONG = re.compile(rf"(?:率|{alternation('target_of')})的?(?:分别|均)?(?:为|达|达到)?$")
+_PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
+_TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
     rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
     r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
@@ -53,8 +52,10 @@ _AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('afte
 _AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
 _CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
+# a figure that is the target it is written before: 聚焦地区生产总值年度增长6%目标任务, 完成10亿元的目标
+_NAMED_TARGET = re.compile(rf"(?:以上|左右)?的?(?:{alternation('named_target')})")
 _KIND_OF_CUE = values("kind_cue")  # cue -> estimate | target | actual (a cue that says the figure happened)
-_KIND_CUE = re.compile(alternation("kind_cue") + r"|1-\d{1,2}月")
+_KIND_CUE = re.compile(alternation("kind_cue") + r"|1[-—–至~]\d{1,2}月")
 _NOT_KIND_CUE = re.compile(alternation("not_kind_cue"))  # 人才计划项目, 争取资金: words that hold a cue but are none
 _YEAR = re.compile(r"(20\d{2})年")
 # one value for several subjects: 均/双双/等指标 (A、B均增长7%, 存贷款余额双双突破2000亿元)
@@ -68,7 +69,7 @@ _COMPOUND = re.compile(alternation("compound_subject"))
 _RATIO_PARTS = {word: parts.split("|") for word, parts in values("ratio_parts").items()}
 _RATIO_WHOLE = re.compile(alternation("ratio_parts"))
 _MEASURE_END = re.compile(f"(?:{alternation('measure_word')})$")
-_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,60}}[)）]")
+_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,60}}[)）]|【[^【】]{{0,60}}】")
 _ABSOLUTE_CHANGE = re.compile(rf"(?:{alternation('absolute_change')})了?$")
 _RANK = re.compile(alternation("rank_word"))
 _RANK_MOVE = re.compile(rf"(?:{alternation('rank_move')})$")
@@ -91,10 +92,11 @@ _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
-_YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|达到|达|为|在)?")
+_YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|控制在|达到|达|为|在)?")
+_SHARE_END = re.compile(r"(?:比重|比例|份额|占比)$")
 _RATE_TAIL = re.compile(r"(?:分别|均)?(?:为|达到|达|是)?$")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
-_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零")
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|〔…〕")
 
 
 @dataclass
@@ -143,7 +145,7 @@ def clean_name(text: str) -> str:
         before = text
         text = _LEADING_NOISE.sub("", text)
         text = _TRAILING_NOISE.sub("", text)
-        text = text.strip(" ,，、:：;；“”\"")
+        text = text.strip(" ,，、:：;；“”\"【】")
         if text == before:
             break
     # brackets left open by the cut are noise
@@ -227,7 +229,7 @@ def _cues(text: str) -> list[tuple[int, str]]:
     for m in _KIND_CUE.finditer(text):
         if any(start <= m.start() < end for start, end in masked):
             continue
-        cues.append((m.end(), _KIND_OF_CUE.get(m.group(), "actual")))
+        cues.append((m.end(), _KIND_OF_CUE.get(m.group(), "period")))
     return cues
 
 
@@ -235,7 +237,10 @@ def _kind(state: _SentenceState, pos: int) -> str:
     """The last cue before the figure wins (spec: a cue reaches to the end of its sentence)."""
     before = [cue for cue in _cues(state.text) if cue[0] <= pos]
     if before:
-        return before[-1][1]
+        kind = before[-1][1]
+        if kind == "period":  # 1-10月: a period gone by says the figure happened, unless it is estimated (预计1-6月份)
+            return "estimate" if any(cue[1] == "estimate" for cue in before) else "actual"
+        return kind
     return "target" if state.ctx.role == "plan" else "actual"
 
 
@@ -259,11 +264,15 @@ def _period(state: _SentenceState, pos: int) -> str | None:
 def _split_names(text: str, wanted: int = 0) -> list[str]:
     """The subjects of a list (A、B和C), the last one's measure word lent to those that lack one (农林牧渔业、
     服务业增加值); a compound subject (城乡, 存贷款) is spread when `wanted` subjects are needed and one is written."""
-    parts = [p for p in (clean_name(p) for p in re.split(r"[、和及与]", _SUBJECT_LIST_END.sub("", text))) if p]
-    if wanted > 1 and len(parts) == 1:
-        m = _COMPOUND.search(parts[0])
-        if m and len(_COMPOUNDS[m.group()]) == wanted:
-            return [parts[0][: m.start()] + part + parts[0][m.end() :] for part in _COMPOUNDS[m.group()]]
+    text = _SUBJECT_LIST_END.sub("", text)
+    if wanted > 1:  # 城乡居民, 一、二、三产业增加值: one word for several subjects
+        m = _COMPOUND.search(text)
+        if m and len(_COMPOUNDS[m.group()]) == wanted and ("、" in m.group() or not re.search("[、和及与]", text)):
+            whole = clean_name(text)
+            at = whole.find(m.group())
+            if at >= 0:
+                return [whole[:at] + part + whole[at + len(m.group()) :] for part in _COMPOUNDS[m.group()]]
+    parts = [p for p in (clean_name(p) for p in re.split(r"[、和及与]", text)) if p]
     if len(parts) > 1:
         measure = _MEASURE_END.search(parts[-1])
         if measure:
@@ -329,7 +338,7 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
         multiplier=float(q.multiplier),
         unit=unit,
         raw=state.verbatim(q.start, q.end),
-        kind=_kind(state, q.start),
+        kind="target" if _NAMED_TARGET.match(state.text, q.end) else _kind(state, q.start),
         bound=q.bound,
         value_high=_dec(q.value_high),
         masked=q.masked,
@@ -511,7 +520,7 @@ def _is_rank_move(text: str, q: Quantity) -> bool:
     if q.unit != "count" or not q.raw.endswith("位"):
         return False
     before = text[_clause_start(text, q.start) : q.start]
-    return bool(_RANK_MOVE.search(before) and _RANK.search(before))
+    return bool(_RANK_MOVE.search(before))
 
 
 def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:
@@ -673,6 +682,9 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         parts = [clean_name(stem)] * len(batch)
     if len(batch) == 1 and role == "pct":
         parts[0] = _from_to_name(state, batch[0], parts[0]) or parts[0]
+        if parts[0].startswith("占") and state.groups and not text[state.groups[-1].end : anchor].strip(",，、 "):
+            # 工商税入地方税金162万元,占财政收入的74.7%: the share is the figure before's (…占财政收入比重)
+            parts[0] = state.groups[-1].items[-1].name + parts[0] + ("" if _SHARE_END.search(parts[0]) else "比重")
     if role == "target" and not any(parts) and state.groups and state.groups[-1].end <= anchor \
             and _clause_start(text, cue_start) <= state.groups[-1].end:
         # 51个市重点项目年度投资完成率分别达到…: the words a count took as its noun also name the share after it

@@ -26,8 +26,12 @@ for _c in COUNT_CLASSIFIERS:
     UNIT_WORDS[_c] = ("count", Decimal(1))
 
 # digits, or a mask in their place: * ×, runs of x/X or _ (xx.xx亿元, x.6亿元, xx2.4%)
-_DIGITS = r"(?:[0-9*×]|[xX]{1,8}|_{1,4})+"
-_NUM = rf"(?<![A-Za-z]){_DIGITS}(?:\.{_DIGITS})?(?![A-Za-z])"
+# 〔…〕: a page's placeholder for what it hides, read as a mask where a number stands (〔…〕万元), never 〔2024〕
+_DIGITS = r"(?:[0-9*×]|[xX]{1,8}|_{1,4}|〔…〕)+"
+# never from inside a code or another number (PM2.5, A1), but GDP20亿元 is GDP's figure (spaces are read away)
+_ACRONYMS = "|".join(map(re.escape, words("acronym_before_number")))
+_NUM = rf"(?:(?<![A-Za-z\d.])|(?<={_ACRONYMS})){_DIGITS}(?:\.{_DIGITS})?(?![A-Za-z])"
+_ACRONYM_BEFORE = re.compile(f"(?:{_ACRONYMS})$")
 _UNITS = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True))
 QUANTITY = re.compile(
     rf"(?P<num>{_NUM})(?P<pct1>%)?"
@@ -51,7 +55,7 @@ _RATIO_CONTEXT = re.compile(f"(?:{alternation('ratio_context')})")
 _RATIO_CONTEXT_REACH = 12
 # 劳资纠纷、信访积案均为0: a count of none, written without a classifier
 ZERO = re.compile(r"(?<=为)(?:0|零)(?=[,，;；。、]|$)")
-_MASK_CHARS = re.compile(r"[*×Xx_]")
+_MASK_CHARS = re.compile(r"[*×Xx_〔]")
 _REAL_DIGIT = re.compile(r"[0-9*×]")
 _YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the year pasted over the digits
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -129,7 +133,7 @@ def scan(text: str) -> list[Quantity]:
         if not _REAL_DIGIT.search(num) and not unit_word and not mag:
             continue  # a bare x or _ is prose, not a masked number
         if _NOT_BEFORE.search(text[max(0, m.start() - 3) : m.start()]) and not (
-                text[m.start() - 1 : m.start()] == "近" and unit_word):
+                text[m.start() - 1 : m.start()] == "近" and unit_word) and not _ACRONYM_BEFORE.search(text, 0, m.start()):
             continue
         if unit_word is None and _NOT_AFTER.match(text, m.end() - len(m.group("post") or "")):
             continue

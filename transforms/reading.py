@@ -20,7 +20,7 @@ from opencc import OpenCC
 from transforms.lexicon import words
 from transforms.outline import heading
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％～－＊", "0123456789.%~-*")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％﹪～－＊", "0123456789.%%~-*")  # ﹪: the small form
 # whitespace inside a paragraph, zero-width marks, pinyin written after a character: (jīng), (xiàn)
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _DROPPED = re.compile(
