@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from transforms.lexicon import alternation, values
+from transforms.lexicon import alternation, values, words
 from transforms.models import Document, Indicator
 from transforms.numbers import RATIO_MARKS, UNMEASURED, Quantity, scan
 from transforms.outline import build_outline, document_role, heading_level
@@ -19,6 +19,7 @@ SEPARATORS = ",，;；:：。!！?？\n"
 _SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
 _PIECE_END = re.compile("[" + re.escape(SEPARATORS + "、") + "]")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_SUB_CLAUSE_MARK = re.compile("[;；。]")
 # the word lists below come from transforms/cue_words.csv (transforms.lexicon); the regexes only arrange them
 _YOY_SIGN = values("yoy_verb")  # verb -> "+" or "-"
 _NEGATIVE_VERBS = tuple(verb for verb, sign in _YOY_SIGN.items() if sign == "-")
@@ -46,6 +47,10 @@ _LEADING_NOISE = re.compile(
     r")+"
 )
 _TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')})+$")
+# the characters a noise word can start or end with: most names have none there and skip the regexes
+_LEADING_FIRST = frozenset("、和及与并:：,，第*×Xx一二三四五六七八九十两0123456789 \t\n\r\f\v\u3000\xa0") | {
+    word[0] for word in words("name_leading")}
+_TRAILING_LAST = frozenset(word[-1] for word in words("name_trailing"))
 # the noun after a figure; a programme's code may open it (两个3+N创新动力体系: 3+N is a name, not a figure)
 _NOUN_AFTER = re.compile(r"(?:\d+(?:\+[\dA-Za-z]+)+)?[^\d,，;；:：。、!！?？()（）]{1,16}")
 _AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|,|，|、)")
@@ -95,6 +100,13 @@ _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
 _YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|控制在|达到|达|为|在)?")
 _SHARE_END = re.compile(r"(?:比重|比例|份额|占比)$")
 _RATE_TAIL = re.compile(r"(?:分别|均)?(?:为|达到|达|是)?$")
+_CJK_OR_QUOTE = re.compile(r"[\u4e00-\u9fff“]")
+_MONTHS = re.compile(r"(\d{1,2})[-—至](\d{1,2})月")
+# a bare 万/亿 is money after a money word (资金 投资 收入 奖励 …), otherwise a count of the noun that follows
+_MONEY_WORD = re.compile(alternation("money_word"))
+_STEM_TAIL_0 = re.compile(r"(同比|比上年|较上年)?\s*$")
+_STEM_TAIL_1 = re.compile(r"(分别|各|均)\s*$")
+_STEM_TAIL_2 = re.compile(r"(预计|预估)?(分别)?(同比)?$")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
 _MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|〔…〕")
 
@@ -139,12 +151,15 @@ def _dec(x: Decimal | None) -> float | None:
     return None if x is None else float(x)
 
 
+@lru_cache(maxsize=8192)  # names repeat across sentences and pages
 def clean_name(text: str) -> str:
     text = text.strip(" ,，、:：;；")
     for _ in range(3):
         before = text
-        text = _LEADING_NOISE.sub("", text)
-        text = _TRAILING_NOISE.sub("", text)
+        if text[:1] in _LEADING_FIRST:
+            text = _LEADING_NOISE.sub("", text)
+        if text[-1:] in _TRAILING_LAST:
+            text = _TRAILING_NOISE.sub("", text)
         text = text.strip(" ,，、:：;；“”\"【】")
         if text == before:
             break
@@ -180,11 +195,18 @@ def _clause_end(text: str, pos: int) -> int:
     return ends[k] if k < len(ends) else len(text)
 
 
+@lru_cache(maxsize=32)
+def _sub_clause_marks(text: str) -> list[int]:
+    """Positions of ; ； 。 in a sentence, found once: the sub-clause a quote is cut from."""
+    return [m.start() for m in _SUB_CLAUSE_MARK.finditer(text)]
+
+
 def _sub_clause_bounds(text: str, q: Quantity) -> tuple[int, int]:
-    start = max(text.rfind(";", 0, q.start), text.rfind("；", 0, q.start), text.rfind("。", 0, q.start)) + 1
-    ends = [e for e in (text.find(";", q.end), text.find("；", q.end), text.find("。", q.end)) if e >= 0]
-    end = min(ends) if ends else len(text)
-    return start, end
+    marks = _sub_clause_marks(text)
+    k = bisect_left(marks, q.start)
+    start = marks[k - 1] + 1 if k else 0
+    k = bisect_left(marks, q.end, k)
+    return start, marks[k] if k < len(marks) else len(text)
 
 
 def _quote(state: _SentenceState, q: Quantity) -> str:
@@ -204,10 +226,10 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     if q.is_percent or q.word:
         return False
     after = text[q.end : q.end + 1]
-    bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(re.match(r"[\u4e00-\u9fff“]", after))
-    if bracket_then_noun and (not re.match(r"[和及与、]", after) or (nxt is not None and nxt.unit == "count")):
+    bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(_CJK_OR_QUOTE.match(after))
+    if bracket_then_noun and (after not in "和及与、" or (nxt is not None and nxt.unit == "count")):
         return True
-    joined_bracket = re.match(r"[及或和]", after) and nxt is not None and nxt.raw.endswith(("以上", "以下"))
+    joined_bracket = after in ("及", "或", "和") and nxt is not None and nxt.raw.endswith(("以上", "以下"))
     if joined_bracket and nxt is not None and nxt.unit in ("CNY", "USD") and q.unit in ("CNY", "USD"):
         return True  # 总投资1亿美元及10亿元以上项目8个: both amounts bracket the project size
     if q.unit in ("CNY", "USD", None) and _QUALIFIED_NOUN.match(text, q.end):
@@ -216,7 +238,7 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
         if text.startswith("的", q.end) and _ATTRIBUTE_LABEL.search(text, 0, q.start):
             return False  # 总投资12.5亿元的8个项目: the projects' own figure
         between = text[q.end : nxt.start]
-        if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
+        if len(between) <= 20 and not _PIECE_END.search(between) and between:
             return True
     return False
 
@@ -251,7 +273,7 @@ def _period(state: _SentenceState, pos: int) -> str | None:
     year = int(years[-1]) if years else state.ctx.year
     if year is None:
         return None
-    m = re.search(r"(\d{1,2})[-—至](\d{1,2})月", clause)
+    m = _MONTHS.search(clause)
     if m and int(m.group(1)) == 1 and int(m.group(2)) < 12:
         return f"{year}-01/{year}-{int(m.group(2)):02d}"
     if "上半年" in clause:
@@ -329,7 +351,7 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
     value = _dec(q.value)
     if unit is None:  # a bare 万/亿: money after money words, otherwise a count of the noun that follows
         around = state.text[max(0, q.start - 12) : q.end + 4]
-        unit = "CNY" if re.search(r"资金|投资|收入|奖励|融资|产值|资产|营收|销售|税|金额|产业", around) else "count"
+        unit = "CNY" if _MONEY_WORD.search(around) else "count"
     elif unit == UNMEASURED:
         unit = None
     return Indicator(
@@ -413,25 +435,26 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
     while i < len(quantities):
         q = quantities[i]
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _is_rank_move(text, q) or _STREAK.search(
-                text, _clause_start(text, q.start), q.start):
+        clause_start = _clause_start(text, q.start)
+        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _is_rank_move(text, q, clause_start) \
+                or _STREAK.search(text, clause_start, q.start):
             i += 1
             continue
-        if _ABSOLUTE_CHANGE.search(text[max(prev_end, _clause_start(text, q.start)) : q.start]) and not q.is_percent:
+        if not q.is_percent and _ABSOLUTE_CHANGE.search(text, max(prev_end, clause_start), q.start):
             # 比去年同期增加563户 or 超额完成8人: a difference, not a figure; growth after it is the earlier figure's
             state.changed = next((g for g in reversed(state.groups) if g.items[0].unit == q.unit), None)
             prev_end = q.end
             i += 1
             continue
-        if _read_plan_of(state, q, nxt, prev_end):
-            prev_end = nxt.end if nxt is not None else q.end
+        if nxt is not None and nxt.is_percent and _read_plan_of(state, q, nxt, max(prev_end, clause_start)):
+            prev_end = nxt.end
             i += 2
             continue
         if "其中" in text[prev_end : q.start] and (state.groups or previous):
             # the figure read last (a plan of it is no parent), in this sentence or the one before
             parent_name = state.groups[-1].items[-1].name if state.groups else previous
             parent_from = text.find("其中", prev_end)
-        if parent_name and re.search(r"[;；]", text[parent_from : q.start]):
+        if parent_name and (text.find(";", parent_from, q.start) >= 0 or text.find("；", parent_from, q.start) >= 0):
             parent_name = None
         if pending_bound and q.end <= pending_bound[0] and q.bound == "exact":
             q.bound = pending_bound[1]
@@ -480,15 +503,15 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
     return state.out, state.groups[-1].items[-1].name if state.groups else None
 
 
-def _read_plan_of(state: _SentenceState, q: Quantity, nxt: Quantity | None, prev_end: int) -> bool:
+def _read_plan_of(state: _SentenceState, q: Quantity, nxt: Quantity, start: int) -> bool:
     """`635亿元,完成年计划710亿元的89.4%`: the plan is a target of the same thing (named 地区生产总值年计划) and the
     share is the earlier figure's completion of it; a growth after them goes to the earlier figure."""
     text = state.text
-    if q.is_percent or nxt is None or not nxt.is_percent or not state.groups or state.groups[-1].target_done:
+    if q.is_percent or not state.groups or state.groups[-1].target_done:
         return False
-    if text[q.end : nxt.start] not in ("的", "") :
+    if text[q.end : nxt.start] not in ("的", ""):
         return False
-    m = _PLAN_OF.search(text, max(prev_end, _clause_start(text, q.start)), q.start)
+    m = _PLAN_OF.search(text, start, q.start)
     if m is None or m.end() != q.start:
         return False
     group = state.groups[-1]
@@ -515,12 +538,9 @@ def _is_peer_group(text: str, q: Quantity) -> bool:
     return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause) or _COUNTED_METRIC.match(clause))
 
 
-def _is_rank_move(text: str, q: Quantity) -> bool:
+def _is_rank_move(text: str, q: Quantity, clause_start: int) -> bool:
     """`排名上再进2位`, `位次前移3位`: places gained or lost in a ranking are a rank, not a count of people."""
-    if q.unit != "count" or not q.raw.endswith("位"):
-        return False
-    before = text[_clause_start(text, q.start) : q.start]
-    return bool(_RANK_MOVE.search(before))
+    return q.unit == "count" and q.raw.endswith("位") and bool(_RANK_MOVE.search(text, clause_start, q.start))
 
 
 def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:
@@ -724,8 +744,7 @@ def _restated_growth(state: _SentenceState, group: _Group, q: Quantity) -> bool:
 
 def _growth_stem(before: str) -> str:
     """The words before a growth or a share that may name it (同比, 分别, 预计 written before the verb left out)."""
-    stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
-    return re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
+    return _STEM_TAIL_2.sub("", _STEM_TAIL_1.sub("", _STEM_TAIL_0.sub("", before.rstrip())))
 
 
 def _ratio_names(stem: str, wanted: int) -> list[str]:
