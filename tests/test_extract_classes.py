@@ -245,6 +245,17 @@ def test_a_comparison_with_expectations_is_no_cue() -> None:
     assert [(r["kind"], r["yoy_pct"]) for r in found] == [("actual", -2.0), ("actual", 5.0)]
 
 
+def test_how_the_plan_went_is_a_review() -> None:
+    assert rows("完成投资80亿元。", "一、2023年目标任务完成情况")[0]["kind"] == "actual"
+    assert rows("完成投资80亿元。", "二、2024年工作计划及2023年完成情况")[0]["kind"] == "target"  # two topics joined
+
+
+def test_a_section_of_a_later_year_without_a_cue_is_the_plan() -> None:
+    doc = clean_text("某县2024年政府工作报告\n一、2023年工作回顾\n完成固定资产投资80亿元。\n二、2024年主要工作\n"
+                     "完成固定资产投资90亿元。\n三、2023年主要工作\n完成投资5亿元。")
+    assert [(i.value, i.kind) for i in extract_indicators(doc)] == [(80.0, "actual"), (90.0, "target"), (5.0, "actual")]
+
+
 # --- attachment (round 2) -------------------------------------------------------------------------------------
 
 
@@ -330,6 +341,25 @@ def test_plain_words_before_names_are_left_out() -> None:
     assert [r["name"] for r in found] == ["引进到位资金", "新培育规上企业", "城镇居民人均可支配收入", "居民消费价格",
                                          "城镇登记失业率"]
     assert [r["yoy_pct"] for r in found[2:4]] == [8.0, 3.0]
+
+
+def test_a_growth_after_measured_things_joined_by_and_is_each_ones() -> None:
+    found = rows("其中工业投资和民间投资增长**%(争取**%)以上、交通投资和生态投资增长8%。", "二、2024年工作思路")
+    assert [(r["name"], r["raw"], r["bound"]) for r in found] == [
+        ("工业投资", "**%", "lower"), ("民间投资", "**%", "lower"), ("工业投资", "争取**%", "lower"),
+        ("民间投资", "争取**%", "lower"), ("交通投资", "8%", "exact"), ("生态投资", "8%", "exact")]
+    assert [r["name"] for r in rows("科技和人才工作增长8%。")] == ["科技和人才工作"]  # no measured things: one subject
+
+
+def test_a_milestone_passed_by_the_figure_before_is_said_once() -> None:
+    found = rows("3月份单月产值达75.9亿元,系首次突破75亿元,创历史新高。全年产值首次突破80亿元。")
+    assert [(r["name"], r["value"], r["bound"]) for r in found] == [("单月产值", 75.9, "exact"), ("产值", 80.0, "lower")]
+
+
+def test_under_a_streak_a_growth_is_a_condition_a_level_a_figure() -> None:
+    assert rows("固定资产投资增长16.1%,连续9个月保持15%以上增速。")[1:] == []
+    found = rows("连续2年保持村集体经营性收入均达300万以上。")
+    assert [(r["value_base"], r["bound"]) for r in found] == [(3e6, "lower")]
 
 
 # --- noise (round 2) ------------------------------------------------------------------------------------------

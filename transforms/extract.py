@@ -12,7 +12,7 @@ from functools import lru_cache
 from transforms.lexicon import alternation, values, words
 from transforms.models import Document, Indicator
 from transforms.numbers import RATIO_MARKS, UNMEASURED, Quantity, scan
-from transforms.outline import build_outline, document_role, heading_level
+from transforms.outline import build_outline, cue_role, document_role, heading
 from transforms.reading import Passage, passages
 
 SEPARATORS = ",，;；:：。!！?？\n"
@@ -107,6 +107,9 @@ _MONEY_WORD = re.compile(alternation("money_word"))
 _STEM_TAIL_0 = re.compile(r"(同比|比上年|较上年)?\s*$")
 _STEM_TAIL_1 = re.compile(r"(分别|各|均)\s*$")
 _STEM_TAIL_2 = re.compile(r"(预计|预估)?(分别)?(同比)?$")
+_MILESTONE_WORDS = ("突破", "破", "超过", "超")
+_EMPHASIS = re.compile(f"(?:{alternation('emphasis_word')})+")
+_BRACKET_CLOSE = re.compile(r"[^()（）]{0,4}[)）](?:以上|以下|以内)?")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
 _MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|〔…〕")
 
@@ -437,7 +440,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         clause_start = _clause_start(text, q.start)
         if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _is_rank_move(text, q, clause_start) \
-                or _STREAK.search(text, clause_start, q.start):
+                or (q.is_percent and _STREAK.search(text, clause_start, q.start)):
             i += 1
             continue
         if not q.is_percent and _ABSOLUTE_CHANGE.search(text, max(prev_end, clause_start), q.start):
@@ -477,8 +480,12 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
             if b.unit is None and b.multiplier == 1 and batch[-1].unit:
                 b.unit = batch[-1].unit
         anchor = max(_clause_start(text, q.start), prev_end)
-        if state.out and _BRACKETED_TARGET.match(text[anchor : q.start]):
-            _read_bracketed_target(state, batch, state.out[-1])
+        if state.groups and _BRACKETED_TARGET.match(text, anchor, q.start):
+            for main in state.groups[-1].items if len(batch) == 1 else state.out[-1:]:
+                _read_bracketed_target(state, batch, main)  # one target for each subject of the figure before
+            closed = _BRACKET_CLOSE.match(text, batch[-1].end)
+            if closed:  # (争取**%)以上: the next figure's words start after the bracket and its bound
+                state.consumed = max(state.consumed, closed.end())
         elif q.is_percent and q.word != "half":
             _read_percents(state, batch, prev_end)
         else:
@@ -493,8 +500,8 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         bound, close = _parenthetical_bound(text, last)
         if close > 0:
             if bound:
-                if state.out and state.out[-1].bound == "exact":
-                    state.out[-1].bound = bound
+                for ind in state.groups[-1].items if state.groups else ():
+                    ind.bound = bound if ind.bound == "exact" else ind.bound
                 pending_bound = (close, bound)
             if state.out and not last.is_percent:
                 bracket = (last.end, close, state.out[-1].name)
@@ -580,6 +587,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
         names[0] = _take_over_milestone(state, q)
     if len(batch) == 1:
         names[0] = _from_to_name(state, q, names[0]) or names[0]
+        if _restated_milestone(state, q, names[0]):
+            return  # 单月产值达75.9亿元,系首次突破75亿元: the milestone the figure before has passed, said again
     items = []
     for b, name in zip(batch, names, strict=True):
         if not name:
@@ -625,6 +634,17 @@ def _from_to_name(state: _SentenceState, q: Quantity, name: str) -> str:
         state.groups.pop()
         state.out.remove(earlier)
     return earlier.name
+
+
+def _restated_milestone(state: _SentenceState, q: Quantity, name: str) -> bool:
+    """A milestone (突破X, 超过X) named by nothing but words of emphasis, after a figure of the same unit in its
+    sub-clause that is at least X."""
+    if not q.raw.startswith(_MILESTONE_WORDS) or _EMPHASIS.sub("", name) or not state.groups:
+        return False
+    before = state.groups[-1].items[-1]
+    return (before.unit == q.unit and before.value is not None and q.value is not None
+            and before.value * before.multiplier >= float(q.value * q.multiplier)
+            and not _SENTENCE_END.search(state.text, state.groups[-1].end, q.start))
 
 
 def _take_over_milestone(state: _SentenceState, q: Quantity) -> str:
@@ -692,6 +712,10 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     before = text[anchor:cue_start] if role in ("yoy", "target") else text[anchor:batch[0].start]
     stem = _growth_stem(before)
     shared = _shared_subjects(text[anchor : batch[0].start], keep_tail=role == "pct") if len(batch) == 1 else None
+    if not shared and len(batch) == 1 and role == "yoy":
+        # 高新技术产业投资和民间投资增长**%: a rate after several measured things joined by 和/、 is each one's
+        subjects = _split_names(stem)
+        shared = subjects if len(subjects) > 1 and all(_MEASURE_END.search(p) for p in subjects) else None
     if shared:
         parts, batch = shared, batch * len(shared)
     else:
@@ -810,16 +834,26 @@ def _contexts(lines: list[str], doc: Document) -> list[Context]:
     out: list[Context] = []
     half = False
     heading_year: int | None = None
+    later = False  # in a section whose heading names a year after the one reviewed, with no cue of its own
     for line, role in zip(lines, roles, strict=True):
-        level = heading_level(line)
+        found = heading(line)
+        level = found[0] if found else None
+        if found and cue_role(found[1], found[0]) == "review":
+            later = False
         if level == 1 or (level is not None and heading_year is None):
             years = _YEAR.findall(line[:30])
             heading_year = int(years[0]) if years else None
             half = "上半年" in line[:20]
-            if heading_year and role == "review":
+            if level == 1:
+                # 一、2023年工作回顾 … 二、2024年主要工作: the later year's section is the plan
+                later = bool(found and heading_year and review_year and heading_year > review_year
+                             and cue_role(found[1], 1) == "other")
+            if heading_year and role == "review" and not later:
                 review_year = heading_year
             if heading_year and role == "plan":
                 plan_year = heading_year
+        if later:
+            role = "plan"
         year = heading_year
         if year is None and doc_year is not None:
             if role == "plan":

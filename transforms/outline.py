@@ -69,6 +69,8 @@ def _any_of(cues: tuple[str, ...]) -> re.Pattern[str]:
 
 _CUES = {1: (_any_of(REVIEW_CUES), _any_of(PLAN_CUES)), 2: (_any_of(STRONG_REVIEW), _any_of(STRONG_PLAN))}
 _PROBLEM_CUES = _any_of(PROBLEM_CUES)
+_STATUS = _any_of(words("section_status"))
+_JOINED = re.compile("[和及与暨、]|以及")
 _DEEP_PROBLEM_CUES = _any_of(("问题", "不足"))
 
 
@@ -84,6 +86,10 @@ def cue_role(title: str, level: int) -> str:
     if first_review and (not first_plan or first_review.start() <= first_plan.start()):
         return "review"
     if first_plan:
+        # 目标任务完成情况, 重点工作推进情况: how the plan went is a review, unless a second topic is joined on
+        status = _STATUS.search(title, first_plan.end())
+        if status and not _JOINED.search(title, first_plan.end(), status.start()):
+            return "review"
         return "plan"
     if level > 1 and _DEEP_PROBLEM_CUES.search(title):
         return "problems"
