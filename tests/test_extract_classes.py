@@ -362,6 +362,22 @@ def test_under_a_streak_a_growth_is_a_condition_a_level_a_figure() -> None:
     assert [(r["value_base"], r["bound"]) for r in found] == [(3e6, "lower")]
 
 
+def test_periods_gone_by_and_estimates() -> None:
+    plan = "二、下半年工作打算"
+    found = rows("预计全年完成投资12亿元,截至9月底完成10亿元。力争全年新增企业12家,截至目前已新增10家。", plan)
+    assert [(r["name"], r["value"], r["kind"]) for r in found] == [
+        ("投资", 12.0, "estimate"), ("投资", 10.0, "actual"), ("新增企业", 12.0, "target"), ("新增企业", 10.0, "actual")]
+    assert rows("预计前三季度完成投资10亿元。", plan)[0]["kind"] == "estimate"  # the period of the estimate
+
+
+def test_five_year_reviews() -> None:
+    found = rows("五年来,全部财政收入从24.3亿元增至49.2亿元,年均增长15.1%;国内生产总值增加到121万亿元,五年年均增长5.2%;"
+                 "“十一五”期间共完成固定资产投资178亿元,城镇新增就业年均1270多万人。")
+    assert [(r["name"], r["value"], r["yoy_pct"]) for r in found] == [
+        ("财政收入", 24.3, None), ("财政收入", 49.2, 15.1), ("国内生产总值", 121.0, 5.2), ("固定资产投资", 178.0, None),
+        ("城镇新增就业", 1270.0, None)]
+
+
 # --- noise (round 2) ------------------------------------------------------------------------------------------
 
 

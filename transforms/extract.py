@@ -42,18 +42,20 @@ _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；�
 _TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
     rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
-    r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批|"
-    r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)"  # 三个月内: a duration
+    r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|第[一二三四五六七八九十\d]+批|"
+    r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)?|"  # 三个月内, 五年: a duration
+    r"“?十[一二三四五六七]五”?(?:期间|时期|期末|末|以来|来)?"  # “十一五”期间: a plan period
     r")+"
 )
-_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')})+$")
+# 国内生产总值增加到121万亿元: a verb of a from-to chain ends no name, and starts no noun after a figure
+_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')}|{alternation('from_to')})+$")
 # the characters a noise word can start or end with: most names have none there and skip the regexes
-_LEADING_FIRST = frozenset("、和及与并:：,，第*×Xx一二三四五六七八九十两0123456789 \t\n\r\f\v\u3000\xa0") | {
+_LEADING_FIRST = frozenset("、和及与并:：,，第*×Xx一二三四五六七八九十两“截到0123456789 \t\n\r\f\v\u3000\xa0") | {
     word[0] for word in words("name_leading")}
-_TRAILING_LAST = frozenset(word[-1] for word in words("name_trailing"))
+_TRAILING_LAST = frozenset(word[-1] for word in words("name_trailing") + words("from_to"))
 # the noun after a figure; a programme's code may open it (两个3+N创新动力体系: 3+N is a name, not a figure)
 _NOUN_AFTER = re.compile(r"(?:\d+(?:\+[\dA-Za-z]+)+)?[^\d,，;；:：。、!！?？()（）]{1,16}")
-_AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|,|，|、)")
+_AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|{alternation('from_to')}|,|，|、)")
 _AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
 _CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
@@ -99,6 +101,7 @@ _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
 _YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|控制在|达到|达|为|在)?")
 _SHARE_END = re.compile(r"(?:比重|比例|份额|占比)$")
+_LIST_GAP = re.compile(r"[,，、有]*")
 _RATE_TAIL = re.compile(r"(?:分别|均)?(?:为|达到|达|是)?$")
 _CJK_OR_QUOTE = re.compile(r"[\u4e00-\u9fff“]")
 _MONTHS = re.compile(r"(\d{1,2})[-—至](\d{1,2})月")
@@ -264,7 +267,11 @@ def _kind(state: _SentenceState, pos: int) -> str:
     if before:
         kind = before[-1][1]
         if kind == "period":  # 1-10月: a period gone by says the figure happened, unless it is estimated (预计1-6月份)
-            return "estimate" if any(cue[1] == "estimate" for cue in before) else "actual"
+            period_end = before[-1][0]
+            estimates = [cue[0] for cue in before if cue[1] == "estimate"]
+            if estimates and not _SEPARATOR.search(state.text, estimates[-1], period_end):
+                return "estimate"
+            return "actual"
         return kind
     return "target" if state.ctx.role == "plan" else "actual"
 
@@ -625,10 +632,16 @@ def _from_to_name(state: _SentenceState, q: Quantity, name: str) -> str:
     earlier = group.items[0]
     gap = state.text[group.end : q.start]
     from_to = bool(_FROM_TO.match(gap)) or bool(_REACH.fullmatch(gap) and _FROM_MARK.search(state.text, 0, group.start))
-    if earlier.unit != (q.unit if q.unit != UNMEASURED else None) or not from_to:
-        if not name and re.fullmatch(r"[,，、有]*", state.text[max(group.end, state.consumed) : q.start]) \
-                and _clause_end(state.text, q.end) == q.end:
+    same_unit = earlier.unit == (q.unit if q.unit != UNMEASURED else None)
+    if not same_unit or not from_to:
+        between = state.text[max(group.end, state.consumed) : q.start]
+        if not name and _LIST_GAP.fullmatch(between) and _clause_end(state.text, q.end) == q.end:
             return earlier.name  # 库存应急物资有46种,17.05万份: the same stock counted another way
+        if same_unit and _SEPARATOR.search(between) and not _SENTENCE_END.search(between) and (
+                not name and not clean_name(between)
+                or name and name == clean_name(between) and name != earlier.name and earlier.name.startswith(name)):
+            # 全年完成投资12亿元,截至9月底完成10亿元; 新增企业12家,截至目前已新增10家: the same thing, another period
+            return earlier.name
         return ""
     if _PEAK.search(state.text, 0, group.start):
         state.groups.pop()
