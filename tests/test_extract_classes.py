@@ -18,8 +18,10 @@ from zwgk.evaluate import corpus_text, score_corpus
 
 from .conftest import FIXTURES
 
-# Measured 0.969 (P 0.996 R 0.944) when this floor was set; the issue asks for 0.93.
-CORPUS_F1_FLOOR = 0.95
+# Measured 0.996 (P 0.998 R 0.993; every attribute >= 0.998) when this floor was set in round 2 (round 1: 0.969);
+# the round-2 issue asks for 0.95 with every attribute >= 0.96.
+CORPUS_F1_FLOOR = 0.98
+CORPUS_ATTRIBUTE_FLOOR = 0.98
 REVIEW = "一、2023年工作总结"
 
 
@@ -31,7 +33,7 @@ def test_corpus_extraction_scores() -> None:
     scores = score_corpus(FIXTURES / "corpus")
     assert scores.f1 >= CORPUS_F1_FLOOR, (scores.precision, scores.recall, scores.f1)
     for attr, accuracy in scores.accuracy.items():
-        assert accuracy is not None and accuracy >= 0.95, (attr, accuracy)
+        assert accuracy is not None and accuracy >= CORPUS_ATTRIBUTE_FLOOR, (attr, accuracy)
 
 
 def test_corpus_text_is_read_without_its_provenance_header() -> None:
