@@ -380,6 +380,19 @@ def test_five_year_reviews() -> None:
         ("城镇新增就业", 1270.0, None)]
 
 
+def test_differences_averages_and_electricity() -> None:
+    found = rows("规上工业增加值同比增长23.5%,两年平均增长14.8%。税收500万元以上企业6家,较上年增长3家;"
+                 "规上工业用电量6.42亿度,同比增长39.2%,最高气温35度。")
+    assert [(r["name"], r["value_base"], r["unit"], r["yoy_pct"]) for r in found] == [
+        ("规上工业增加值", None, None, 23.5), ("税收500万元以上企业", 6.0, "count", None),  # 较上年增长3家: a difference
+        ("规上工业用电量", 6.42e8, "kWh", 39.2)]  # the growth after a difference stays in its sub-clause; 35度 is heat
+
+
+def test_a_deadline_to_come_is_no_period_gone_by() -> None:
+    found = rows("确保截至年底完成投资10亿元。", "二、2024年工作思路")
+    assert [(r["name"], r["kind"]) for r in found] == [("投资", "target")]
+
+
 # --- noise (round 2) ------------------------------------------------------------------------------------------
 
 

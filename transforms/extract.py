@@ -42,7 +42,7 @@ _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；�
 _TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
     rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
-    r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|第[一二三四五六七八九十\d]+批|"
+    r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|(?:截[至止]|到)(?:年底|年末)|第[一二三四五六七八九十\d]+批|"
     r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)?|"  # 三个月内, 五年: a duration
     r"“?十[一二三四五六七]五”?(?:期间|时期|期末|末|以来|来)?"  # “十一五”期间: a plan period
     r")+"
@@ -77,7 +77,9 @@ _RATIO_PARTS = {word: parts.split("|") for word, parts in values("ratio_parts").
 _RATIO_WHOLE = re.compile(alternation("ratio_parts"))
 _MEASURE_END = re.compile(f"(?:{alternation('measure_word')})$")
 _BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,60}}[)）]|【[^【】]{{0,60}}】")
-_ABSOLUTE_CHANGE = re.compile(rf"(?:{alternation('absolute_change')})了?$")
+# 比去年同期增加563户, 较上年增长3家: a level after a growth verb with its base is a difference, no figure
+_ABSOLUTE_CHANGE = re.compile(
+    rf"(?:{alternation('absolute_change')}|(?:{alternation('yoy_base')})(?:{alternation('yoy_verb')}))了?$")
 _RANK = re.compile(alternation("rank_word"))
 _RANK_MOVE = re.compile(rf"(?:{alternation('rank_move')})$")
 _COUNTED_METRIC = re.compile(rf"[^\d,，;；:：。、]{{0,8}}?(?:{alternation('counted_metric')})")
@@ -147,6 +149,7 @@ class _SentenceState:
     groups: list[_Group] = field(default_factory=list)
     consumed: int = 0  # end of the noun the last figure took from the words after it
     changed: _Group | None = None  # the figure an absolute change (比去年同期增加563户) spoke of
+    changed_end: int = 0  # where that change was written: its sub-clause is where a growth after it can be its
 
     def verbatim(self, start: int, end: int) -> str:
         """The page's own text behind sentence[start:end]."""
@@ -453,6 +456,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         if not q.is_percent and _ABSOLUTE_CHANGE.search(text, max(prev_end, clause_start), q.start):
             # 比去年同期增加563户 or 超额完成8人: a difference, not a figure; growth after it is the earlier figure's
             state.changed = next((g for g in reversed(state.groups) if g.items[0].unit == q.unit), None)
+            state.changed_end = q.end
             prev_end = q.end
             i += 1
             continue
@@ -682,7 +686,8 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     group = state.groups[-1] if state.groups else None
     if batch[0].word == "double_digit" and group is not None and _restated_growth(state, group, batch[0]):
         return  # 外贸进出口增长10%,三年来首次实现两位数增长: the growth before, said again in words
-    if role == "yoy" and state.changed is not None and not state.changed.yoy_done:
+    if role == "yoy" and state.changed is not None and not state.changed.yoy_done \
+            and not _SENTENCE_END.search(text, state.changed_end, cue_start):
         group, state.changed = state.changed, None  # 新落户企业839户,…,比去年同期增加563户,同比增长204%
         attach = True
     else:

@@ -72,6 +72,7 @@ _BOUND_BEFORE_WORDS = values("bound_before")
 _PRE_BOUND = re.compile(f"({alternation('bound_before')})$")
 _BOUND_LAST_CHARS = frozenset(word[-1] for word in _BOUND_BEFORE_WORDS)  # most figures have none of them before
 _ONE = Decimal(1)
+_ELECTRICITY = re.compile("电")
 _POST_BOUND = values("bound_after")
 _NOT_BOUND = frozenset(words("not_bound"))  # 签约5个: the 约 of 签约 is no bound
 # matched at a position (pattern.match(text, pos)): no ^, which would only hold at the start of the text
@@ -148,6 +149,8 @@ def scan(text: str) -> list[Quantity]:
             continue
         if _fills_quotes(text, at, m.end()):
             continue
+        if unit_word == "度" and not _ELECTRICITY.search(text, max(0, at - 12), at):
+            continue  # 度 is electricity (6.42亿度 after 用电量); 30度 of heat or of an angle is no figure here
         value = to_decimal(num)
         high = to_decimal(num2) if num2 else None
         masked = value is None or bool(num2 and high is None)
