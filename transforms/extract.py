@@ -437,8 +437,10 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
                    ) -> tuple[list[Indicator], str | None]:
     """The sentence's indicators, and the name of the figure it read last (a 其中 opening the next sentence breaks
     that one down); `previous` is that name from the sentence before."""
-    state = _SentenceState(text=text, ctx=ctx, passage=passage, offset=offset)
     quantities = scan(text)
+    if not quantities:
+        return [], None
+    state = _SentenceState(text=text, ctx=ctx, passage=passage, offset=offset)
     prev_end = 0  # end of the last figure that was read as one (qualifiers stay part of names)
     parent_name: str | None = None
     parent_from = -1
@@ -614,6 +616,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
 def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = True) -> list[str] | None:
     """`A、B均增长7%`, `A、B等指标保持20%以上的增速`, `存贷款余额双双突破`, `A、B、C产值突破10亿元`: one value,
     one indicator per subject, each named with what follows the shared word (均完成形象进度 -> 形象进度)."""
+    if not milestone and not _SHARED.search(before):
+        return None  # most figures: no shared word before them
     masked = [(n.start(), n.end()) for n in _NOT_SHARED.finditer(before)]
     m = next((c for c in _SHARED.finditer(before) if not any(a <= c.start() < b for a, b in masked)), None)
     if m is None and not milestone:
