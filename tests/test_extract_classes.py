@@ -93,6 +93,12 @@ def test_estimate_opening_a_sentence_covers_it_across_semicolons() -> None:
     assert [r["kind"] for r in found] == ["estimate", "estimate", "estimate", "actual"]
 
 
+def test_plans_and_expectations_written_in_a_review() -> None:
+    found = rows("下一步,我镇将新建项目5个,完成投资10亿元。全年有望完成产值50亿元。完成投资8亿元,为下一步项目入驻打下基础。")
+    assert [(r["name"], r["kind"]) for r in found] == [
+        ("新建项目", "target"), ("投资", "target"), ("产值", "estimate"), ("投资", "actual")]
+
+
 def test_planned_count_and_the_part_done_are_two_kinds() -> None:
     found = rows("计划实施项目30个,已开工25个。")
     assert [(r["value"], r["kind"]) for r in found] == [(30.0, "target"), (25.0, "actual")]
