@@ -425,6 +425,9 @@ def test_durations_in_words_and_more_classifiers() -> None:
     found = rows("三个月内完成搬迁200户,植树800棵,迁移坟墓150穴。")
     assert [(r["name"], r["value"], r["unit"]) for r in found] == [
         ("搬迁", 200.0, "count"), ("植树", 800.0, "count"), ("迁移坟墓", 150.0, "count")]
+    more = rows("发放贷款500笔,打井5眼,养殖蛋鸡10万羽,开展活动20场次,走访企业300户次。")
+    assert [(r["value_base"], r["unit"]) for r in more] == [
+        (500.0, "count"), (5.0, "count"), (1e5, "count"), (20.0, "count"), (300.0, "count")]
 
 
 def test_nouns_after_a_count() -> None:
