@@ -193,6 +193,17 @@ def test_names_from_number_first_clauses() -> None:
     assert lithium[0]["name"] == "宁德时代新型锂盐研发生产项目总投资"
 
 
+def test_a_share_after_examples_is_named_by_their_kind() -> None:
+    found = rows("助推甲村、乙村等新开区块实现“100%货币化安置”。")
+    assert [(r["name"], r["value"]) for r in found] == [("新开区块货币化安置", 100.0)]
+
+
+def test_a_bare_number_before_a_lists_figure_takes_its_unit() -> None:
+    found = rows("分别认定县级、市级研发中心28、19家。")
+    assert [(r["value"], r["unit"]) for r in found] == [(28.0, "count"), (19.0, "count")]
+    assert [r["value"] for r in rows("2023、2024年新增企业8家。")] == [8.0]  # years are no list of figures
+
+
 def test_milestone_then_exact_figure_keeps_only_the_exact_one() -> None:
     assert [(r["name"], r["value"]) for r in rows("销售收入突破50亿元目标，达到53.8亿元。")] == [("销售收入", 53.8)]
     only = rows("服务业营收突破2.7亿元,同比增长23.7%。")

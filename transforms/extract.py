@@ -102,6 +102,7 @@ _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:�
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
 _YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|控制在|达到|达|为|在)?")
+_EXAMPLE_VERB = re.compile(r"(?:实现|达到|达|完成|为)$")
 _SHARE_END = re.compile(r"(?:比重|比例|份额|占比)$")
 _LIST_GAP = re.compile(r"[,，、有]*")
 _RATE_TAIL = re.compile(r"(?:分别|均)?(?:为|达到|达|是)?$")
@@ -759,10 +760,14 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         parts = [clean_name(text[group.end : cue_start]) + rate if rate else ""] * len(batch)
     items: list[Indicator] = []
     for k, (b, name) in enumerate(zip(batch, parts, strict=True)):
-        if role == "pct" and not name:
+        examples = role == "pct" and len(batch) == 1 and name.rfind("等") > 0
+        if role == "pct" and (not name or examples):
+            # 下底贺家、高潮2号等新开区块实现“100%货币化房票安置”: the listed names are examples; the share is the
+            # kind of thing after 等 with what is written after the figure
             m = _NOUN_AFTER.match(text[b.end :])
-            name = _AFTER_CUT.sub("", m.group(0)) if m and not _AFTER_STOP.match(text[b.end :]) else ""
-            name = clean_name(name)
+            after = _AFTER_CUT.sub("", m.group(0)) if m and not _AFTER_STOP.match(text[b.end :]) else ""
+            thing = clean_name(_EXAMPLE_VERB.sub("", name[name.rfind("等") + 1 :])) if examples else ""
+            name = clean_name(thing + after) if thing or not examples else name
         if not name:
             continue
         ind = _new_indicator(state, b, name)

@@ -35,6 +35,7 @@ _ACRONYMS = "|".join(map(re.escape, words("acronym_before_number")))
 _NUM = rf"(?=[0-9*×xX_〔]){_DIGITS}(?:\.{_DIGITS})?(?![A-Za-z])"
 _ACRONYM_BEFORE = re.compile(f"(?:{_ACRONYMS})$")
 _UNITS = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True))
+_LIST_UNIT = re.compile(rf"、\d+(?:\.\d+)?(?:{'|'.join(map(re.escape, sorted(COUNT_CLASSIFIERS, key=len, reverse=True)))})")
 QUANTITY = re.compile(
     rf"(?P<num>{_NUM})(?P<pct1>%)?"
     rf"(?:\s*[-—–~～至到]\s*(?P<num2>{_NUM}))?"
@@ -135,8 +136,9 @@ def scan(text: str) -> list[Quantity]:
             if num2 and text[m.end() - 1] != "%" and unit_word != "%":
                 continue
             unit_word = "%"
-        elif unit_word is None and mag is None:
+        elif unit_word is None and mag is None and not (text.startswith("、", m.end()) and _LIST_UNIT.match(text, m.end())):
             continue  # no unit, no magnitude: dates, codes, list counters, bare numbers, a bare x or _ of prose
+            # (研发中心28、19家: a bare number before a list's figure with a classifier takes it, in extract)
         at = m.start()
         if _NOT_BEFORE.search(text, max(0, at - 3), at) and not (text[at - 1] == "近" and unit_word) \
                 and not _ACRONYM_BEFORE.search(text, 0, at):
