@@ -368,6 +368,9 @@ def test_a_growth_after_measured_things_joined_by_and_is_each_ones() -> None:
         ("工业投资", "**%", "lower"), ("民间投资", "**%", "lower"), ("工业投资", "争取**%", "lower"),
         ("民间投资", "争取**%", "lower"), ("交通投资", "8%", "exact"), ("生态投资", "8%", "exact")]
     assert [r["name"] for r in rows("科技和人才工作增长8%。")] == ["科技和人才工作"]  # no measured things: one subject
+    shares = rows("净增高企和科创项目占全市比重超1/4。")  # a share of the whole: each thing before 占 has it
+    assert [(r["name"], r["value"], r["bound"]) for r in shares] == [
+        ("净增高企占全市比重", 25.0, "lower"), ("科创项目占全市比重", 25.0, "lower")]
 
 
 def test_a_milestone_passed_by_the_figure_before_is_said_once() -> None:

@@ -739,6 +739,12 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         # 高新技术产业投资和民间投资增长**%: a rate after several measured things joined by 和/、 is each one's
         subjects = _split_names(stem)
         shared = subjects if len(subjects) > 1 and all(_MEASURE_END.search(p) for p in subjects) else None
+    if not shared and len(batch) == 1 and role == "pct" and "占" in stem[1:]:
+        # 净增高企和科创项目占全市比重超1/4: a share of the whole for each thing joined by 和/、 before 占
+        at = stem.index("占", 1)
+        subjects = _split_names(stem[:at])
+        if len(subjects) > 1 and all(len(p) >= 2 and not _MODIFIER_END.search(p) for p in subjects):
+            shared = [p + clean_name(stem[at:]) for p in subjects]
     if shared:
         parts, batch = shared, batch * len(shared)
     else:
