@@ -413,6 +413,19 @@ def test_a_deadline_to_come_is_no_period_gone_by() -> None:
     assert [(r["name"], r["kind"]) for r in found] == [("投资", "target")]
 
 
+def test_names_that_hold_the_shapes_of_the_new_rules_stay_whole() -> None:
+    """Found on the real pages of tests/fixtures: words that look like a list, a duration, examples or a compound."""
+    found = rows("高等教育毛入学率58.25%;九年义务教育巩固率96.92%;十二年一贯制学校8所;"
+                 "锂电新能源、生物医药和节能环保等八大重点产业工业增加值增长9.6%;总承包和专业承包建筑业总产值增长12.9%。")
+    assert [r["name"] for r in found] == [
+        "高等教育毛入学率", "九年义务教育巩固率", "十二年一贯制学校", "锂电新能源、生物医药和节能环保等八大重点产业工业增加值",
+        "总承包和专业承包建筑业总产值"]
+    sectors = rows("其中第一产业同比下降49.1%,第二、三产业分别同比增长15.2%、6.2%。")
+    assert [r["name"] for r in sectors] == ["第一产业", "第二产业", "第三产业"]
+    shares = rows("广州持证化妆品生产企业1800家,占全国总量的34%、占全省的60%。")
+    assert [r["name"] for r in shares][1:] == ["广州持证化妆品生产企业占全国总量比重", "广州持证化妆品生产企业占全省比重"]
+
+
 # --- noise (round 2) ------------------------------------------------------------------------------------------
 
 

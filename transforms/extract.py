@@ -43,11 +43,13 @@ _TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:
 _LEADING_NOISE = re.compile(
     rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
     r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|(?:截[至止]|到)(?:年底|年末)|第[一二三四五六七八九十\d]+批|"
-    r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)?|"  # 三个月内, 五年: a duration
+    r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)|"  # 三个月内, 五年来: a duration
     r"“?十[一二三四五六七]五”?(?:期间|时期|期末|末|以来|来)?"  # “十一五”期间: a plan period
     r")+"
 )
 # 国内生产总值增加到121万亿元: a verb of a from-to chain ends no name, and starts no noun after a figure
+_BARE_DURATION = re.compile(r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)")
+_LIST_JOINT = re.compile(r"[、和及与]")
 _TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')}|{alternation('from_to')})+$")
 # the characters a noise word can start or end with: most names have none there and skip the regexes
 _LEADING_FIRST = frozenset("、和及与并:：,，第*×Xx一二三四五六七八九十两“截到0123456789 \t\n\r\f\v\u3000\xa0") | {
@@ -103,7 +105,7 @@ _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
 _YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|控制在|达到|达|为|在)?")
 _EXAMPLE_VERB = re.compile(r"(?:实现|达到|达|完成|为)$")
-_SHARE_END = re.compile(r"(?:比重|比例|份额|占比)$")
+_SHARE_END = re.compile(r"比重|比例|份额|占比")
 _LIST_GAP = re.compile(r"[,，、有]*")
 _RATE_TAIL = re.compile(r"(?:分别|均)?(?:为|达到|达|是)?$")
 _CJK_OR_QUOTE = re.compile(r"[\u4e00-\u9fff“]")
@@ -173,6 +175,8 @@ def clean_name(text: str) -> str:
         text = text.strip(" ,，、:：;；“”\"【】")
         if text == before:
             break
+    if _BARE_DURATION.fullmatch(text):
+        return ""  # 五年年均增长5.2%: a duration names nothing (九年义务教育 keeps its 九年)
     # brackets left open by the cut are noise
     if text.count("(") > text.count(")"):
         text = text[text.rfind("(") + 1 :]
@@ -737,8 +741,9 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     shared = _shared_subjects(text[anchor : batch[0].start], keep_tail=role == "pct") if len(batch) == 1 else None
     if not shared and len(batch) == 1 and role == "yoy":
         # 高新技术产业投资和民间投资增长**%: a rate after several measured things joined by 和/、 is each one's
-        subjects = _split_names(stem)
-        shared = subjects if len(subjects) > 1 and all(_MEASURE_END.search(p) for p in subjects) else None
+        written = [p for p in (clean_name(p) for p in _LIST_JOINT.split(stem)) if p]  # as written: nothing lent
+        measured = len(written) > 1 and "等" not in stem and all(_MEASURE_END.search(p) for p in written)
+        shared = _split_names(stem) if measured else None
     if not shared and len(batch) == 1 and role == "pct" and "占" in stem[1:]:
         # 净增高企和科创项目占全市比重超1/4: a share of the whole for each thing joined by 和/、 before 占
         at = stem.index("占", 1)
@@ -756,8 +761,11 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     if len(batch) == 1 and role == "pct":
         parts[0] = _from_to_name(state, batch[0], parts[0]) or parts[0]
         if parts[0].startswith("占") and state.groups and not text[state.groups[-1].end : anchor].strip(",，、 "):
-            # 工商税入地方税金162万元,占财政收入的74.7%: the share is the figure before's (…占财政收入比重)
-            parts[0] = state.groups[-1].items[-1].name + parts[0] + ("" if _SHARE_END.search(parts[0]) else "比重")
+            # 工商税入地方税金162万元,占财政收入的74.7%: the share is the figure before's (…占财政收入比重); after
+            # another share (…占全国总量34%、占全省60%) the subject is the one that share was of
+            subject = state.groups[-1].items[-1].name
+            subject = subject[: subject.find("占")] if subject.find("占") > 0 else subject
+            parts[0] = subject + parts[0] + ("" if _SHARE_END.search(parts[0]) else "比重")
     if role == "target" and not any(parts) and state.groups and state.groups[-1].end <= anchor \
             and _clause_start(text, cue_start) <= state.groups[-1].end:
         # 51个市重点项目年度投资完成率分别达到…: the words a count took as its noun also name the share after it
@@ -766,7 +774,7 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         parts = [clean_name(text[group.end : cue_start]) + rate if rate else ""] * len(batch)
     items: list[Indicator] = []
     for k, (b, name) in enumerate(zip(batch, parts, strict=True)):
-        examples = role == "pct" and len(batch) == 1 and name.rfind("等") > 0
+        examples = role == "pct" and len(batch) == 1 and "、" in name[: max(name.rfind("等"), 0)]
         if role == "pct" and (not name or examples):
             # 下底贺家、高潮2号等新开区块实现“100%货币化房票安置”: the listed names are examples; the share is the
             # kind of thing after 等 with what is written after the figure
