@@ -426,6 +426,16 @@ def test_names_that_hold_the_shapes_of_the_new_rules_stay_whole() -> None:
     assert [r["name"] for r in shares][1:] == ["广州持证化妆品生产企业占全国总量比重", "广州持证化妆品生产企业占全省比重"]
 
 
+def test_a_list_of_growths_keeps_each_verbs_sign() -> None:
+    found = rows("四大重点产业工业增加值中,甲产业、乙产业、丙产业、丁产业增加值分别增长159.2%、0.7%和下降46.8%、60.8%。")
+    assert [r["yoy_pct"] for r in found] == [159.2, 0.7, -46.8, -60.8]
+
+
+def test_a_growth_verb_alone_before_a_level_is_a_difference() -> None:
+    found = rows("其中,总承包企业23家,增加3家;专业承包企业1家;增加就业岗位200个。")
+    assert [(r["name"], r["value"]) for r in found] == [("总承包企业", 23.0), ("专业承包企业", 1.0), ("增加就业岗位", 200.0)]
+
+
 # --- noise (round 2) ------------------------------------------------------------------------------------------
 
 

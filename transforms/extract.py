@@ -22,7 +22,7 @@ _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _SUB_CLAUSE_MARK = re.compile("[;；。]")
 # the word lists below come from transforms/cue_words.csv (transforms.lexicon); the regexes only arrange them
 _YOY_SIGN = values("yoy_verb")  # verb -> "+" or "-"
-_NEGATIVE_VERBS = tuple(verb for verb, sign in _YOY_SIGN.items() if sign == "-")
+_YOY_VERB_WORD = re.compile(alternation("yoy_verb"))
 _YOY_VERB = re.compile(
     rf"(?:{alternation('yoy_base')})?(?:分别|均)?(?:同比)?"
     rf"(?P<verb>{alternation('yoy_verb')})了?(?:分别|均)?(?:为|达到|达|在)?(?:{alternation('bound_before')})?$"
@@ -416,10 +416,16 @@ def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[st
 
 
 def _yoy_value(text: str, q: Quantity, verb_start: int) -> float | None:
+    """The growth signed by its verb; a figure of a list without a verb of its own (分别增长159.2%、0.7%和下降46.8%、
+    60.8%) takes the sign of the last verb before it in its sub-clause."""
     if q.value is None:
         return None
-    verb = text[verb_start : q.start]
-    sign = -1 if any(v in verb for v in _NEGATIVE_VERBS) else 1
+    verbs = list(_YOY_VERB_WORD.finditer(text, verb_start, q.start))
+    if not verbs:
+        marks = _sub_clause_marks(text)
+        k = bisect_left(marks, verb_start)
+        verbs = list(_YOY_VERB_WORD.finditer(text, marks[k - 1] + 1 if k else 0, verb_start))[-1:]
+    sign = -1 if any(_YOY_SIGN[v.group()] == "-" for v in verbs) else 1
     return sign * float(q.value)
 
 
@@ -460,7 +466,8 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
                 or (q.is_percent and _STREAK.search(text, clause_start, q.start)):
             i += 1
             continue
-        if not q.is_percent and _ABSOLUTE_CHANGE.search(text, max(prev_end, clause_start), q.start):
+        if not q.is_percent and (_ABSOLUTE_CHANGE.search(text, max(prev_end, clause_start), q.start)
+                                 or _bare_change(text, q, max(prev_end, clause_start))):
             # 比去年同期增加563户 or 超额完成8人: a difference, not a figure; growth after it is the earlier figure's
             state.changed = next((g for g in reversed(state.groups) if g.items[0].unit == q.unit), None)
             state.changed_end = q.end
@@ -485,7 +492,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         while j < len(quantities):
             nq = quantities[j]
             gap = text[batch[-1].end : nq.start]
-            joined = gap in ("、", "和", "及") or (gap.startswith("、") and bool(_YOY_VERB.search(gap)))
+            joined = gap in ("、", "和", "及") or (gap[:1] in ("、", "和", "及") and bool(_YOY_VERB.search(gap)))
             joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
             joined = joined or (q.word == "ratio" and nq.word == "ratio" and gap in RATIO_MARKS)
             if joined and nq.is_percent == q.is_percent:
@@ -526,6 +533,11 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         prev_end = max(last.end, state.consumed)
         i = j
     return state.out, state.groups[-1].items[-1].name if state.groups else None
+
+
+def _bare_change(text: str, q: Quantity, start: int) -> bool:
+    """`总承包企业23家,增加3家;`: a growth verb alone before a level that ends its clause is a difference too."""
+    return text[start:q.start] in _YOY_SIGN and _clause_end(text, q.end) == q.end
 
 
 def _read_plan_of(state: _SentenceState, q: Quantity, nxt: Quantity, start: int) -> bool:
