@@ -20,8 +20,8 @@ from zwgk.evaluate import predict
 
 from .conftest import FIXTURES, GOLD, SEEDS
 
-# The target on the seeds (measured 0.922 when this floor was set).
-SEED_F1_FLOOR = 0.92
+# The target on the seeds (measured 0.922 when this floor was set, 0.968 after round 2 of the extractor).
+SEED_F1_FLOOR = 0.95
 
 
 def test_seed_extraction_scores(tmp_path) -> None:

@@ -12,13 +12,16 @@ from transforms.clean import clean_text
 from transforms.extract import extract_indicators
 from transforms.lexicon import words
 from transforms.normalise import canonical_map
+from transforms.outline import heading
 from transforms.reading import passages
 from zwgk.evaluate import corpus_text, score_corpus
 
 from .conftest import FIXTURES
 
-# Measured 0.969 (P 0.996 R 0.944) when this floor was set; the issue asks for 0.93.
-CORPUS_F1_FLOOR = 0.95
+# Measured 0.996 (P 0.998 R 0.993; every attribute >= 0.998) when this floor was set in round 2 (round 1: 0.969);
+# the round-2 issue asks for 0.95 with every attribute >= 0.96.
+CORPUS_F1_FLOOR = 0.98
+CORPUS_ATTRIBUTE_FLOOR = 0.98
 REVIEW = "一、2023年工作总结"
 
 
@@ -30,7 +33,7 @@ def test_corpus_extraction_scores() -> None:
     scores = score_corpus(FIXTURES / "corpus")
     assert scores.f1 >= CORPUS_F1_FLOOR, (scores.precision, scores.recall, scores.f1)
     for attr, accuracy in scores.accuracy.items():
-        assert accuracy is not None and accuracy >= 0.95, (attr, accuracy)
+        assert accuracy is not None and accuracy >= CORPUS_ATTRIBUTE_FLOOR, (attr, accuracy)
 
 
 def test_corpus_text_is_read_without_its_provenance_header() -> None:
@@ -88,6 +91,12 @@ def test_plan_documents_and_sections_make_targets() -> None:
 def test_estimate_opening_a_sentence_covers_it_across_semicolons() -> None:
     found = rows("预计全年实现地区生产总值44.8亿元,同比增长6.67%;完成实缴税金7.43亿元;财政总收入1.42亿元。完成营收5.6亿元。")
     assert [r["kind"] for r in found] == ["estimate", "estimate", "estimate", "actual"]
+
+
+def test_plans_and_expectations_written_in_a_review() -> None:
+    found = rows("下一步,我镇将新建项目5个,完成投资10亿元。全年有望完成产值50亿元。完成投资8亿元,为下一步项目入驻打下基础。")
+    assert [(r["name"], r["kind"]) for r in found] == [
+        ("新建项目", "target"), ("投资", "target"), ("产值", "estimate"), ("投资", "actual")]
 
 
 def test_planned_count_and_the_part_done_are_two_kinds() -> None:
@@ -162,8 +171,12 @@ def test_partial_masks_are_masked_never_guessed(text: str, raw: str) -> None:
     assert len(found) == 1 and found[0]["masked"] and found[0]["value"] is None and found[0]["raw"] == raw
 
 
-def test_placeholders_outside_the_mask_rule_are_not_figures() -> None:
-    assert rows("投资〔…〕万元实施〔…〕种植补助项目。") == []  # the spec's masks are * × X x _, not 〔…〕
+def test_a_placeholder_where_a_number_stands_is_a_mask() -> None:
+    # a judgement call (the spec's masks are * × X x _): 〔…〕 before a unit hides digits, as the corpus gold reads it
+    found = rows("投资〔…〕万元实施〔…〕种植补助项目,成立合作社〔…〕个。")
+    assert [(r["raw"], r["masked"], r["value"], r["unit"]) for r in found] == [
+        ("〔…〕万元", True, None, "CNY"), ("〔…〕个", True, None, "count")]  # 〔…〕种植: a hidden name, no count
+    assert rows("依据〔2024〕5号文件,〔…〕村建成示范基地。") == []  # a document number, a hidden name
 
 
 # --- names built from number-first clauses --------------------------------------------------------------------
@@ -178,6 +191,17 @@ def test_names_from_number_first_clauses() -> None:
     assert money["name"].startswith("项目") and money["name"].endswith("总投资")
     lithium = rows("引进落地总投资21.18亿元的宁德时代新型锂盐研发生产项目。")
     assert lithium[0]["name"] == "宁德时代新型锂盐研发生产项目总投资"
+
+
+def test_a_share_after_examples_is_named_by_their_kind() -> None:
+    found = rows("助推甲村、乙村等新开区块实现“100%货币化安置”。")
+    assert [(r["name"], r["value"]) for r in found] == [("新开区块货币化安置", 100.0)]
+
+
+def test_a_bare_number_before_a_lists_figure_takes_its_unit() -> None:
+    found = rows("分别认定县级、市级研发中心28、19家。")
+    assert [(r["value"], r["unit"]) for r in found] == [(28.0, "count"), (19.0, "count")]
+    assert [r["value"] for r in rows("2023、2024年新增企业8家。")] == [8.0]  # years are no list of figures
 
 
 def test_milestone_then_exact_figure_keeps_only_the_exact_one() -> None:
@@ -219,6 +243,234 @@ def test_growth_reaches_its_figure_across_a_bridge() -> None:
     assert [r["yoy_pct"] for r in found] == [9.5, 96.16]
     spread = rows("完成财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%。")
     assert [(r["name"], r["yoy_pct"]) for r in spread] == [("财政总收入", 20.3), ("地方财政收入", 18.0)]
+
+
+# --- sections and cue words (round 2) ------------------------------------------------------------------------
+
+
+def test_a_breadcrumb_is_no_heading() -> None:
+    doc = clean_text("某镇2024年工作总结和2025年工作思路\n>> 政府信息公开 >> 工作信息 >> 计划总结\n全年获市级荣誉表扬5次。")
+    assert [i.kind for i in extract_indicators(doc)] == ["actual"]
+    assert heading(">> 政府信息公开 >> 工作信息 >> 计划总结") is None
+
+
+def test_a_plan_execution_heading_is_a_review() -> None:
+    assert rows("工业增加值120亿元。", "一、2023年国民经济和社会发展计划执行情况")[0]["kind"] == "actual"
+    assert rows("工业增加值130亿元。", "二、2024年国民经济和社会发展计划")[0]["kind"] == "target"
+
+
+def test_a_comparison_with_expectations_is_no_cue() -> None:
+    found = rows("工业产值80亿元(主要是订单未达预期),下降2%;服务业增加值60亿元,增长5%。")
+    assert [(r["kind"], r["yoy_pct"]) for r in found] == [("actual", -2.0), ("actual", 5.0)]
+
+
+def test_how_the_plan_went_is_a_review() -> None:
+    assert rows("完成投资80亿元。", "一、2023年目标任务完成情况")[0]["kind"] == "actual"
+    assert rows("完成投资80亿元。", "二、2024年工作计划及2023年完成情况")[0]["kind"] == "target"  # two topics joined
+
+
+def test_a_section_of_a_later_year_without_a_cue_is_the_plan() -> None:
+    doc = clean_text("某县2024年政府工作报告\n一、2023年工作回顾\n完成固定资产投资80亿元。\n二、2024年主要工作\n"
+                     "完成固定资产投资90亿元。\n三、2023年主要工作\n完成投资5亿元。")
+    assert [(i.value, i.kind) for i in extract_indicators(doc)] == [(80.0, "actual"), (90.0, "target"), (5.0, "actual")]
+
+
+# --- attachment (round 2) -------------------------------------------------------------------------------------
+
+
+def test_a_plan_written_as_a_figure_is_a_target_and_the_share_is_the_results() -> None:
+    found = rows("地区生产总值520亿元,完成年计划560亿元的92.9%(主要是工业投资未达到预期目标,服务业回落),增长4.1%。"
+                 "其中,工业增加值200亿元,完成年计划210亿元的95.2%,增长3%;服务业增加值250亿元,增长5%。")
+    assert [(r["name"], r["value"], r["yoy_pct"], r["target_pct"], r["kind"]) for r in found] == [
+        ("地区生产总值", 520.0, 4.1, 92.9, "actual"), ("地区生产总值年计划", 560.0, None, None, "target"),
+        ("工业增加值", 200.0, 3.0, 95.2, "actual"), ("工业增加值年计划", 210.0, None, None, "target"),
+        ("服务业增加值", 250.0, 5.0, None, "actual")]  # 完成年计划 is no 计划 cue for the figures after it
+    assert found[2]["parent"] == "地区生产总值"  # 其中 opening a sentence breaks down the figure before it
+
+
+def test_a_ratio_of_shares_is_one_percentage_per_part() -> None:
+    found = rows("三次产业结构调整为5.1:45.2:49.7。")
+    assert [(r["name"], r["value"], r["unit"]) for r in found] == [
+        ("三次产业结构第一产业", 5.1, "pct"), ("三次产业结构第二产业", 45.2, "pct"), ("三次产业结构第三产业", 49.7, "pct")]
+    assert rows("师生比例为1:3,会议于14:30召开。") == []  # parts that make no whole, a time
+
+
+def test_the_exact_figure_after_a_milestone_takes_its_name_and_a_nameless_growth() -> None:
+    found = rows("全年工业产值突破80亿元达到82.6亿元跃居全市前列,增长7.5%。")
+    assert [(r["name"], r["value"], r["bound"], r["yoy_pct"]) for r in found] == [("工业产值", 82.6, "exact", 7.5)]
+    apart = rows("完成投资10亿元;增长7.5%。")  # a growth does not reach past a semicolon
+    assert apart[0]["yoy_pct"] is None
+
+
+def test_from_to_with_a_plain_verb_of_reaching() -> None:
+    found = rows("村集体收入由120万元达到360万元。")
+    assert [(r["name"], r["value"]) for r in found] == [("村集体收入", 120.0), ("村集体收入", 360.0)]
+
+
+def test_a_growth_in_words_after_the_same_growth_in_digits_is_said_once() -> None:
+    assert [(r["name"], r["yoy_pct"]) for r in rows("出口增长12%,实现两位数增长。")] == [("出口", 12.0)]
+    alone = rows("确保研发投入实现两位数增长。")
+    assert [(r["name"], r["yoy_pct"], r["bound"]) for r in alone] == [("研发投入", 10.0, "lower")]
+
+
+def test_a_count_whose_noun_runs_into_a_completion_share_names_it() -> None:
+    found = rows("15个省重点项目、40个市重点项目年度投资完成率分别达到120%、98%。")
+    shares = [r for r in found if r["unit"] == "pct"]
+    assert [(r["value"], r["target_pct"]) for r in shares] == [(120.0, 120.0), (98.0, 98.0)]
+    assert all("完成率" in r["name"] for r in shares)
+
+
+def test_a_share_of_the_target_however_the_target_is_named() -> None:
+    found = rows("固定资产投资XX亿元,占全年任务数的77.8 %;财政收入217万元,同比增长26.2%,占年目标的25.3%;"
+                 "到位资金60.07亿元,占市下达全年考核目标任务的92.42﹪;重点项目完成投资9亿元,占年度投资计划50%。")
+    assert [(r["name"], r["target_pct"]) for r in found] == [
+        ("固定资产投资", 77.8), ("财政收入", 25.3), ("到位资金", 92.42), ("重点项目完成投资", 50.0)]
+    plan = rows("完成州外到位资金120.44亿元,同比增长29%,完成州政府下达任务数132.63亿元的90.8%。")
+    assert [(r["value"], r["yoy_pct"], r["target_pct"], r["kind"]) for r in plan] == [
+        (120.44, 29.0, 90.8, "actual"), (132.63, None, None, "target")]
+
+
+def test_a_share_of_the_figure_before_is_named_after_it() -> None:
+    found = rows("地方税金162万元,占财政收入的74.7%。")
+    assert [(r["name"], r["unit"]) for r in found] == [("地方税金", "CNY"), ("地方税金占财政收入比重", "pct")]
+
+
+def test_kinds_from_the_figure_and_its_period() -> None:
+    assert rows("预计1-6月份,完成地区生产总值10.3亿元。")[0]["kind"] == "estimate"  # the period of an estimate
+    assert rows("1—10月,完成地区生产总值10.3亿元。", "二、下半年工作打算")[0]["kind"] == "actual"  # a period gone by
+    named = rows("聚焦地区生产总值年度增长6%目标任务,完成投资5亿元。")  # a figure that names a target
+    assert [(r["name"], r["yoy_pct"], r["kind"]) for r in named] == [("地区生产总值", 6.0, "target"), ("投资", None, "actual")]
+
+
+def test_sectors_written_as_one_word_are_spread() -> None:
+    found = rows("其中一二三产业分别增长4.1%、8.2%和6%,一、二、三产业增加值分别达到10亿元、20亿元、30亿元。")
+    assert [r["name"] for r in found] == ["第一产业", "第二产业", "第三产业", "第一产业增加值", "第二产业增加值", "第三产业增加值"]
+    assert [r["name"] for r in rows("三次产业比调整为11.8︰48.3︰39.9。")] == [
+        "三次产业比第一产业", "三次产业比第二产业", "三次产业比第三产业"]
+
+
+def test_figures_after_an_acronym_and_inside_codes() -> None:
+    assert [(r["name"], r["value_base"]) for r in rows("实现GDP 20亿元,增长11%。")] == [("GDP", 2e9)]
+    assert [(r["name"], r["yoy_pct"]) for r in rows("PM2.5平均浓度下降10%。")] == [("PM2.5平均浓度", -10.0)]  # 2.5 is the code
+
+
+def test_plain_words_before_names_are_left_out() -> None:
+    found = rows("全县共引进到位资金60亿元,一季度力争完成新培育规上企业5家,城镇居民人均可支配收入实际增长8%,"
+                 "居民消费价格涨幅控制在3%左右,城镇登记失业率控制在4.3%以内。")
+    assert [r["name"] for r in found] == ["引进到位资金", "新培育规上企业", "城镇居民人均可支配收入", "居民消费价格",
+                                         "城镇登记失业率"]
+    assert [r["yoy_pct"] for r in found[2:4]] == [8.0, 3.0]
+
+
+def test_a_growth_after_measured_things_joined_by_and_is_each_ones() -> None:
+    found = rows("其中工业投资和民间投资增长**%(争取**%)以上、交通投资和生态投资增长8%。", "二、2024年工作思路")
+    assert [(r["name"], r["raw"], r["bound"]) for r in found] == [
+        ("工业投资", "**%", "lower"), ("民间投资", "**%", "lower"), ("工业投资", "争取**%", "lower"),
+        ("民间投资", "争取**%", "lower"), ("交通投资", "8%", "exact"), ("生态投资", "8%", "exact")]
+    assert [r["name"] for r in rows("科技和人才工作增长8%。")] == ["科技和人才工作"]  # no measured things: one subject
+    shares = rows("净增高企和科创项目占全市比重超1/4。")  # a share of the whole: each thing before 占 has it
+    assert [(r["name"], r["value"], r["bound"]) for r in shares] == [
+        ("净增高企占全市比重", 25.0, "lower"), ("科创项目占全市比重", 25.0, "lower")]
+
+
+def test_a_milestone_passed_by_the_figure_before_is_said_once() -> None:
+    found = rows("3月份单月产值达75.9亿元,系首次突破75亿元,创历史新高。全年产值首次突破80亿元。")
+    assert [(r["name"], r["value"], r["bound"]) for r in found] == [("单月产值", 75.9, "exact"), ("产值", 80.0, "lower")]
+
+
+def test_under_a_streak_a_growth_is_a_condition_a_level_a_figure() -> None:
+    assert rows("固定资产投资增长16.1%,连续9个月保持15%以上增速。")[1:] == []
+    found = rows("连续2年保持村集体经营性收入均达300万以上。")
+    assert [(r["value_base"], r["bound"]) for r in found] == [(3e6, "lower")]
+
+
+def test_periods_gone_by_and_estimates() -> None:
+    plan = "二、下半年工作打算"
+    found = rows("预计全年完成投资12亿元,截至9月底完成10亿元。力争全年新增企业12家,截至目前已新增10家。", plan)
+    assert [(r["name"], r["value"], r["kind"]) for r in found] == [
+        ("投资", 12.0, "estimate"), ("投资", 10.0, "actual"), ("新增企业", 12.0, "target"), ("新增企业", 10.0, "actual")]
+    assert rows("预计前三季度完成投资10亿元。", plan)[0]["kind"] == "estimate"  # the period of the estimate
+
+
+def test_five_year_reviews() -> None:
+    found = rows("五年来,全部财政收入从24.3亿元增至49.2亿元,年均增长15.1%;国内生产总值增加到121万亿元,五年年均增长5.2%;"
+                 "“十一五”期间共完成固定资产投资178亿元,城镇新增就业年均1270多万人。")
+    assert [(r["name"], r["value"], r["yoy_pct"]) for r in found] == [
+        ("财政收入", 24.3, None), ("财政收入", 49.2, 15.1), ("国内生产总值", 121.0, 5.2), ("固定资产投资", 178.0, None),
+        ("城镇新增就业", 1270.0, None)]
+
+
+def test_differences_averages_and_electricity() -> None:
+    found = rows("规上工业增加值同比增长23.5%,两年平均增长14.8%。税收500万元以上企业6家,较上年增长3家;"
+                 "规上工业用电量6.42亿度,同比增长39.2%,最高气温35度。")
+    assert [(r["name"], r["value_base"], r["unit"], r["yoy_pct"]) for r in found] == [
+        ("规上工业增加值", None, None, 23.5), ("税收500万元以上企业", 6.0, "count", None),  # 较上年增长3家: a difference
+        ("规上工业用电量", 6.42e8, "kWh", 39.2)]  # the growth after a difference stays in its sub-clause; 35度 is heat
+
+
+def test_a_deadline_to_come_is_no_period_gone_by() -> None:
+    found = rows("确保截至年底完成投资10亿元。", "二、2024年工作思路")
+    assert [(r["name"], r["kind"]) for r in found] == [("投资", "target")]
+
+
+def test_names_that_hold_the_shapes_of_the_new_rules_stay_whole() -> None:
+    """Found on the real pages of tests/fixtures: words that look like a list, a duration, examples or a compound."""
+    found = rows("高等教育毛入学率58.25%;九年义务教育巩固率96.92%;十二年一贯制学校8所;"
+                 "锂电新能源、生物医药和节能环保等八大重点产业工业增加值增长9.6%;总承包和专业承包建筑业总产值增长12.9%。")
+    assert [r["name"] for r in found] == [
+        "高等教育毛入学率", "九年义务教育巩固率", "十二年一贯制学校", "锂电新能源、生物医药和节能环保等八大重点产业工业增加值",
+        "总承包和专业承包建筑业总产值"]
+    sectors = rows("其中第一产业同比下降49.1%,第二、三产业分别同比增长15.2%、6.2%。")
+    assert [r["name"] for r in sectors] == ["第一产业", "第二产业", "第三产业"]
+    shares = rows("广州持证化妆品生产企业1800家,占全国总量的34%、占全省的60%。")
+    assert [r["name"] for r in shares][1:] == ["广州持证化妆品生产企业占全国总量比重", "广州持证化妆品生产企业占全省比重"]
+
+
+def test_a_list_of_growths_keeps_each_verbs_sign() -> None:
+    found = rows("四大重点产业工业增加值中,甲产业、乙产业、丙产业、丁产业增加值分别增长159.2%、0.7%和下降46.8%、60.8%。")
+    assert [r["yoy_pct"] for r in found] == [159.2, 0.7, -46.8, -60.8]
+
+
+def test_a_growth_verb_alone_before_a_level_is_a_difference() -> None:
+    found = rows("其中,总承包企业23家,增加3家;专业承包企业1家;增加就业岗位200个。")
+    assert [(r["name"], r["value"]) for r in found] == [("总承包企业", 23.0), ("专业承包企业", 1.0), ("增加就业岗位", 200.0)]
+
+
+# --- noise (round 2) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "在全省考核排名中再进3位,位次前移5位。",  # places in a ranking
+    "8项主要指标增速高于全市平均水平。",  # a count of indicators
+    "落实“20条”惠企政策。",  # a policy named by its number
+    "突出“稳工业、强农业、兴三产”三个重点。",  # the quoted items counted again
+    "两翼:东区、西区两个产业园。",  # a slogan's part explained under its label
+    "实现时间过半、任务过半。",  # the half-year slogan
+    "综合考评比去年前进3位。",  # a move in a ranking, the ranking not named
+])
+def test_not_indicators_either(text: str) -> None:
+    assert rows(text) == []
+
+
+def test_counts_near_the_noise_are_still_counts() -> None:
+    assert [r["value"] for r in rows("为60位返乡青年提供创业贷款,引进5位专家。")] == [60.0, 5.0]  # 位 of people
+    assert [r["value"] for r in rows("建成东区、西区两个产业园。")] == [2.0]  # a list counted, no slogan label
+    assert [r["value"] for r in rows("半数以上村集体收入增长。")] == [50.0]
+
+
+def test_durations_in_words_and_more_classifiers() -> None:
+    found = rows("三个月内完成搬迁200户,植树800棵,迁移坟墓150穴。")
+    assert [(r["name"], r["value"], r["unit"]) for r in found] == [
+        ("搬迁", 200.0, "count"), ("植树", 800.0, "count"), ("迁移坟墓", 150.0, "count")]
+    more = rows("发放贷款500笔,打井5眼,养殖蛋鸡10万羽,开展活动20场次,走访企业300户次。")
+    assert [(r["value_base"], r["unit"]) for r in more] == [
+        (500.0, "count"), (5.0, "count"), (1e5, "count"), (20.0, "count"), (300.0, "count")]
+
+
+def test_nouns_after_a_count() -> None:
+    assert "1+N服务体系" in rows("建成两个1+N服务体系。")[0]["name"]  # a programme's code opens the noun
+    assert [r["name"] for r in rows("甲公司、乙公司2家企业分别入选省级名单。")] == ["企业"]  # 分别 starts the predicate
+    assert [r["name"] for r in rows("力争****年产值突破***亿元。")] == ["产值"]  # a masked year is a date
 
 
 # --- lexicons and canonical keys as data ----------------------------------------------------------------------

@@ -9,43 +9,62 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from transforms.lexicon import alternation, values
+from transforms.lexicon import alternation, values, words
 from transforms.models import Document, Indicator
-from transforms.numbers import UNMEASURED, Quantity, scan
-from transforms.outline import build_outline, document_role, heading_level
+from transforms.numbers import RATIO_MARKS, UNMEASURED, Quantity, scan
+from transforms.outline import build_outline, cue_role, document_role, heading
 from transforms.reading import Passage, passages
 
 SEPARATORS = ",，;；:：。!！?？\n"
 _SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
 _PIECE_END = re.compile("[" + re.escape(SEPARATORS + "、") + "]")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_SUB_CLAUSE_MARK = re.compile("[;；。]")
 # the word lists below come from transforms/cue_words.csv (transforms.lexicon); the regexes only arrange them
 _YOY_SIGN = values("yoy_verb")  # verb -> "+" or "-"
-_NEGATIVE_VERBS = tuple(verb for verb, sign in _YOY_SIGN.items() if sign == "-")
+_YOY_VERB_WORD = re.compile(alternation("yoy_verb"))
 _YOY_VERB = re.compile(
     rf"(?:{alternation('yoy_base')})?(?:分别|均)?(?:同比)?"
     rf"(?P<verb>{alternation('yoy_verb')})了?(?:分别|均)?(?:为|达到|达|在)?(?:{alternation('bound_before')})?$"
 )
 # a growth written after its figure: 保持20%以上的增速, 增速均保持在10%以上
 _YOY_AFTER = re.compile(rf"(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
-_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|达到|达|为|在)$")
+_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|控制在|达到|达|为|在)$")
 _TARGET_CTX = re.compile(
-    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?)"
+    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?"
+    # 占全年任务数的77.8%, 完成州政府下达任务数的90.8%, 占市下达全年考核目标任务的92.42%: a share of the target
+    rf"|(?:完成|占|为|达到|达|实现)了?[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?的?)"
     r"(?:分别|均)?(?:为|达|达到)?$"
 )
-_TARGET_STRONG = re.compile(rf"(?:率|{alternation('target_of')})的?(?:分别|均)?(?:为|达|达到)?$")
+# the plan a completion share is taken of, written as a figure: 完成年计划710亿元的89.4% (the plan is a target row
+# of its own, the share belongs to the figure before it)
+_PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
+_TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
     rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
-    r"\d{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|\d{1,2}月份?|第[一二三四五六七八九十\d]+批)+"
+    r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|(?:截[至止]|到)(?:年底|年末)|第[一二三四五六七八九十\d]+批|"
+    r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)|"  # 三个月内, 五年来: a duration
+    r"“?十[一二三四五六七]五”?(?:期间|时期|期末|末|以来|来)?"  # “十一五”期间: a plan period
+    r")+"
 )
-_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')})+$")
-_NOUN_AFTER = re.compile(r"[^\d,，;；:：。、!！?？()（）]{1,16}")
-_AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|,|，|、)")
+# 国内生产总值增加到121万亿元: a verb of a from-to chain ends no name, and starts no noun after a figure
+_BARE_DURATION = re.compile(r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)")
+_LIST_JOINT = re.compile(r"[、和及与]")
+_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')}|{alternation('from_to')})+$")
+# the characters a noise word can start or end with: most names have none there and skip the regexes
+_LEADING_FIRST = frozenset("、和及与并:：,，第*×Xx一二三四五六七八九十两“截到0123456789 \t\n\r\f\v\u3000\xa0") | {
+    word[0] for word in words("name_leading")}
+_TRAILING_LAST = frozenset(word[-1] for word in words("name_trailing") + words("from_to"))
+# the noun after a figure; a programme's code may open it (两个3+N创新动力体系: 3+N is a name, not a figure)
+_NOUN_AFTER = re.compile(r"(?:\d+(?:\+[\dA-Za-z]+)+)?[^\d,，;；:：。、!！?？()（）]{1,16}")
+_AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|{alternation('from_to')}|,|，|、)")
 _AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
 _CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
+# a figure that is the target it is written before: 聚焦地区生产总值年度增长6%目标任务, 完成10亿元的目标
+_NAMED_TARGET = re.compile(rf"(?:以上|左右)?的?(?:{alternation('named_target')})")
 _KIND_OF_CUE = values("kind_cue")  # cue -> estimate | target | actual (a cue that says the figure happened)
-_KIND_CUE = re.compile(alternation("kind_cue") + r"|1-\d{1,2}月")
+_KIND_CUE = re.compile(alternation("kind_cue") + r"|1[-—–至~]\d{1,2}月")
 _NOT_KIND_CUE = re.compile(alternation("not_kind_cue"))  # 人才计划项目, 争取资金: words that hold a cue but are none
 _YEAR = re.compile(r"(20\d{2})年")
 # one value for several subjects: 均/双双/等指标 (A、B均增长7%, 存贷款余额双双突破2000亿元)
@@ -55,13 +74,23 @@ _NOT_SHARED = re.compile(alternation("not_shared_value"))  # 人均, 平均, 首
 _SUBJECT_LIST_END = re.compile(rf"(?:{alternation('subject_list_end')})$")
 _COMPOUNDS = {word: parts.split("|") for word, parts in values("compound_subject").items()}
 _COMPOUND = re.compile(alternation("compound_subject"))
+# the parts a ratio's structure is made of (三次产业 -> 第一产业, 第二产业, 第三产业)
+_RATIO_PARTS = {word: parts.split("|") for word, parts in values("ratio_parts").items()}
+_RATIO_WHOLE = re.compile(alternation("ratio_parts"))
 _MEASURE_END = re.compile(f"(?:{alternation('measure_word')})$")
-_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,20}}[)）]")
-_ABSOLUTE_CHANGE = re.compile(rf"(?:{alternation('absolute_change')})了?$")
+_BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）]{{0,60}}[)）]|【[^【】]{{0,60}}】")
+# 比去年同期增加563户, 较上年增长3家: a level after a growth verb with its base is a difference, no figure
+_ABSOLUTE_CHANGE = re.compile(
+    rf"(?:{alternation('absolute_change')}|(?:{alternation('yoy_base')})(?:{alternation('yoy_verb')}))了?$")
 _RANK = re.compile(alternation("rank_word"))
+_RANK_MOVE = re.compile(rf"(?:{alternation('rank_move')})$")
+_COUNTED_METRIC = re.compile(rf"[^\d,，;；:：。、]{{0,8}}?(?:{alternation('counted_metric')})")
 _PEER_GROUP_END = re.compile(r"中(?:[,，、]|有|位列|排名|$)")
 _FROM_TO = re.compile(rf"^(?:{alternation('from_to')})$")
 _PEAK = re.compile(rf"(?:{alternation('peak_word')})$")
+# 由3750万元达到13649万元: a plain verb of reaching makes a from-to chain when 由/从 opens it
+_REACH = re.compile(alternation("reach_verb"))
+_FROM_MARK = re.compile(rf"[由从](?:{alternation('peak_word')})?$")
 _ATTRIBUTE_LABEL = re.compile(rf"(?:{alternation('attribute_label')})$")
 _QUALIFIED_NOUN = re.compile(alternation("qualified_noun"))
 _CIRCUMSTANCE = re.compile(alternation("circumstance"))  # 减免非税收入1.27亿元的背景下: 的 does not name a thing
@@ -74,9 +103,23 @@ _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
-_YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|达到|达|为|在)?")
+_YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|控制在|达到|达|为|在)?")
+_EXAMPLE_VERB = re.compile(r"(?:实现|达到|达|完成|为)$")
+_SHARE_END = re.compile(r"比重|比例|份额|占比")
+_LIST_GAP = re.compile(r"[,，、有]*")
+_RATE_TAIL = re.compile(r"(?:分别|均)?(?:为|达到|达|是)?$")
+_CJK_OR_QUOTE = re.compile(r"[\u4e00-\u9fff“]")
+_MONTHS = re.compile(r"(\d{1,2})[-—至](\d{1,2})月")
+# a bare 万/亿 is money after a money word (资金 投资 收入 奖励 …), otherwise a count of the noun that follows
+_MONEY_WORD = re.compile(alternation("money_word"))
+_STEM_TAIL_0 = re.compile(r"(同比|比上年|较上年)?\s*$")
+_STEM_TAIL_1 = re.compile(r"(分别|各|均)\s*$")
+_STEM_TAIL_2 = re.compile(r"(预计|预估)?(分别)?(同比)?$")
+_MILESTONE_WORDS = ("突破", "破", "超过", "超")
+_EMPHASIS = re.compile(f"(?:{alternation('emphasis_word')})+")
+_BRACKET_CLOSE = re.compile(r"[^()（）]{0,4}[)）](?:以上|以下|以内)?")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
-_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零")
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|〔…〕")
 
 
 @dataclass
@@ -94,6 +137,7 @@ class _Group:
 
     items: list[Indicator]
     end: int
+    start: int = 0  # where its first figure starts in the sentence
     yoy_done: bool = False
     target_done: bool = False
 
@@ -108,6 +152,7 @@ class _SentenceState:
     groups: list[_Group] = field(default_factory=list)
     consumed: int = 0  # end of the noun the last figure took from the words after it
     changed: _Group | None = None  # the figure an absolute change (比去年同期增加563户) spoke of
+    changed_end: int = 0  # where that change was written: its sub-clause is where a growth after it can be its
 
     def verbatim(self, start: int, end: int) -> str:
         """The page's own text behind sentence[start:end]."""
@@ -118,15 +163,20 @@ def _dec(x: Decimal | None) -> float | None:
     return None if x is None else float(x)
 
 
+@lru_cache(maxsize=8192)  # names repeat across sentences and pages
 def clean_name(text: str) -> str:
     text = text.strip(" ,，、:：;；")
     for _ in range(3):
         before = text
-        text = _LEADING_NOISE.sub("", text)
-        text = _TRAILING_NOISE.sub("", text)
-        text = text.strip(" ,，、:：;；“”\"")
+        if text[:1] in _LEADING_FIRST:
+            text = _LEADING_NOISE.sub("", text)
+        if text[-1:] in _TRAILING_LAST:
+            text = _TRAILING_NOISE.sub("", text)
+        text = text.strip(" ,，、:：;；“”\"【】")
         if text == before:
             break
+    if _BARE_DURATION.fullmatch(text):
+        return ""  # 五年年均增长5.2%: a duration names nothing (九年义务教育 keeps its 九年)
     # brackets left open by the cut are noise
     if text.count("(") > text.count(")"):
         text = text[text.rfind("(") + 1 :]
@@ -159,11 +209,18 @@ def _clause_end(text: str, pos: int) -> int:
     return ends[k] if k < len(ends) else len(text)
 
 
+@lru_cache(maxsize=32)
+def _sub_clause_marks(text: str) -> list[int]:
+    """Positions of ; ； 。 in a sentence, found once: the sub-clause a quote is cut from."""
+    return [m.start() for m in _SUB_CLAUSE_MARK.finditer(text)]
+
+
 def _sub_clause_bounds(text: str, q: Quantity) -> tuple[int, int]:
-    start = max(text.rfind(";", 0, q.start), text.rfind("；", 0, q.start), text.rfind("。", 0, q.start)) + 1
-    ends = [e for e in (text.find(";", q.end), text.find("；", q.end), text.find("。", q.end)) if e >= 0]
-    end = min(ends) if ends else len(text)
-    return start, end
+    marks = _sub_clause_marks(text)
+    k = bisect_left(marks, q.start)
+    start = marks[k - 1] + 1 if k else 0
+    k = bisect_left(marks, q.end, k)
+    return start, marks[k] if k < len(marks) else len(text)
 
 
 def _quote(state: _SentenceState, q: Quantity) -> str:
@@ -183,10 +240,10 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     if q.is_percent or q.word:
         return False
     after = text[q.end : q.end + 1]
-    bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(re.match(r"[\u4e00-\u9fff“]", after))
-    if bracket_then_noun and (not re.match(r"[和及与、]", after) or (nxt is not None and nxt.unit == "count")):
+    bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(_CJK_OR_QUOTE.match(after))
+    if bracket_then_noun and (after not in "和及与、" or (nxt is not None and nxt.unit == "count")):
         return True
-    joined_bracket = re.match(r"[及或和]", after) and nxt is not None and nxt.raw.endswith(("以上", "以下"))
+    joined_bracket = after in ("及", "或", "和") and nxt is not None and nxt.raw.endswith(("以上", "以下"))
     if joined_bracket and nxt is not None and nxt.unit in ("CNY", "USD") and q.unit in ("CNY", "USD"):
         return True  # 总投资1亿美元及10亿元以上项目8个: both amounts bracket the project size
     if q.unit in ("CNY", "USD", None) and _QUALIFIED_NOUN.match(text, q.end):
@@ -195,7 +252,7 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
         if text.startswith("的", q.end) and _ATTRIBUTE_LABEL.search(text, 0, q.start):
             return False  # 总投资12.5亿元的8个项目: the projects' own figure
         between = text[q.end : nxt.start]
-        if len(between) <= 20 and not re.search(r"[,，;；:：。、]", between) and between:
+        if len(between) <= 20 and not _PIECE_END.search(between) and between:
             return True
     return False
 
@@ -208,7 +265,7 @@ def _cues(text: str) -> list[tuple[int, str]]:
     for m in _KIND_CUE.finditer(text):
         if any(start <= m.start() < end for start, end in masked):
             continue
-        cues.append((m.end(), _KIND_OF_CUE.get(m.group(), "actual")))
+        cues.append((m.end(), _KIND_OF_CUE.get(m.group(), "period")))
     return cues
 
 
@@ -216,7 +273,14 @@ def _kind(state: _SentenceState, pos: int) -> str:
     """The last cue before the figure wins (spec: a cue reaches to the end of its sentence)."""
     before = [cue for cue in _cues(state.text) if cue[0] <= pos]
     if before:
-        return before[-1][1]
+        kind = before[-1][1]
+        if kind == "period":  # 1-10月: a period gone by says the figure happened, unless it is estimated (预计1-6月份)
+            period_end = before[-1][0]
+            estimates = [cue[0] for cue in before if cue[1] == "estimate"]
+            if estimates and not _SEPARATOR.search(state.text, estimates[-1], period_end):
+                return "estimate"
+            return "actual"
+        return kind
     return "target" if state.ctx.role == "plan" else "actual"
 
 
@@ -227,7 +291,7 @@ def _period(state: _SentenceState, pos: int) -> str | None:
     year = int(years[-1]) if years else state.ctx.year
     if year is None:
         return None
-    m = re.search(r"(\d{1,2})[-—至](\d{1,2})月", clause)
+    m = _MONTHS.search(clause)
     if m and int(m.group(1)) == 1 and int(m.group(2)) < 12:
         return f"{year}-01/{year}-{int(m.group(2)):02d}"
     if "上半年" in clause:
@@ -240,11 +304,15 @@ def _period(state: _SentenceState, pos: int) -> str | None:
 def _split_names(text: str, wanted: int = 0) -> list[str]:
     """The subjects of a list (A、B和C), the last one's measure word lent to those that lack one (农林牧渔业、
     服务业增加值); a compound subject (城乡, 存贷款) is spread when `wanted` subjects are needed and one is written."""
-    parts = [p for p in (clean_name(p) for p in re.split(r"[、和及与]", _SUBJECT_LIST_END.sub("", text))) if p]
-    if wanted > 1 and len(parts) == 1:
-        m = _COMPOUND.search(parts[0])
-        if m and len(_COMPOUNDS[m.group()]) == wanted:
-            return [parts[0][: m.start()] + part + parts[0][m.end() :] for part in _COMPOUNDS[m.group()]]
+    text = _SUBJECT_LIST_END.sub("", text)
+    if wanted > 1:  # 城乡居民, 一、二、三产业增加值: one word for several subjects
+        m = _COMPOUND.search(text)
+        if m and len(_COMPOUNDS[m.group()]) == wanted and ("、" in m.group() or not re.search("[、和及与]", text)):
+            whole = clean_name(text)
+            at = whole.find(m.group())
+            if at >= 0:
+                return [whole[:at] + part + whole[at + len(m.group()) :] for part in _COMPOUNDS[m.group()]]
+    parts = [p for p in (clean_name(p) for p in re.split(r"[、和及与]", text)) if p]
     if len(parts) > 1:
         measure = _MEASURE_END.search(parts[-1])
         if measure:
@@ -301,7 +369,7 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
     value = _dec(q.value)
     if unit is None:  # a bare 万/亿: money after money words, otherwise a count of the noun that follows
         around = state.text[max(0, q.start - 12) : q.end + 4]
-        unit = "CNY" if re.search(r"资金|投资|收入|奖励|融资|产值|资产|营收|销售|税|金额|产业", around) else "count"
+        unit = "CNY" if _MONEY_WORD.search(around) else "count"
     elif unit == UNMEASURED:
         unit = None
     return Indicator(
@@ -310,7 +378,7 @@ def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
         multiplier=float(q.multiplier),
         unit=unit,
         raw=state.verbatim(q.start, q.end),
-        kind=_kind(state, q.start),
+        kind="target" if _NAMED_TARGET.match(state.text, q.end) else _kind(state, q.start),
         bound=q.bound,
         value_high=_dec(q.value_high),
         masked=q.masked,
@@ -348,10 +416,16 @@ def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[st
 
 
 def _yoy_value(text: str, q: Quantity, verb_start: int) -> float | None:
+    """The growth signed by its verb; a figure of a list without a verb of its own (分别增长159.2%、0.7%和下降46.8%、
+    60.8%) takes the sign of the last verb before it in its sub-clause."""
     if q.value is None:
         return None
-    verb = text[verb_start : q.start]
-    sign = -1 if any(v in verb for v in _NEGATIVE_VERBS) else 1
+    verbs = list(_YOY_VERB_WORD.finditer(text, verb_start, q.start))
+    if not verbs:
+        marks = _sub_clause_marks(text)
+        k = bisect_left(marks, verb_start)
+        verbs = list(_YOY_VERB_WORD.finditer(text, marks[k - 1] + 1 if k else 0, verb_start))[-1:]
+    sign = -1 if any(_YOY_SIGN[v.group()] == "-" for v in verbs) else 1
     return sign * float(q.value)
 
 
@@ -370,9 +444,14 @@ def _parenthetical_bound(text: str, q: Quantity) -> tuple[str | None, int]:
     return None, close
 
 
-def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> list[Indicator]:
-    state = _SentenceState(text=text, ctx=ctx, passage=passage, offset=offset)
+def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previous: str | None = None
+                   ) -> tuple[list[Indicator], str | None]:
+    """The sentence's indicators, and the name of the figure it read last (a 其中 opening the next sentence breaks
+    that one down); `previous` is that name from the sentence before."""
     quantities = scan(text)
+    if not quantities:
+        return [], None
+    state = _SentenceState(text=text, ctx=ctx, passage=passage, offset=offset)
     prev_end = 0  # end of the last figure that was read as one (qualifiers stay part of names)
     parent_name: str | None = None
     parent_from = -1
@@ -382,19 +461,28 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
     while i < len(quantities):
         q = quantities[i]
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _STREAK.search(
-                text, _clause_start(text, q.start), q.start):
+        clause_start = _clause_start(text, q.start)
+        if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _is_rank_move(text, q, clause_start) \
+                or (q.is_percent and _STREAK.search(text, clause_start, q.start)):
             i += 1
             continue
-        if _ABSOLUTE_CHANGE.search(text[max(prev_end, _clause_start(text, q.start)) : q.start]) and not q.is_percent:
+        if not q.is_percent and (_ABSOLUTE_CHANGE.search(text, max(prev_end, clause_start), q.start)
+                                 or _bare_change(text, q, max(prev_end, clause_start))):
             # 比去年同期增加563户 or 超额完成8人: a difference, not a figure; growth after it is the earlier figure's
             state.changed = next((g for g in reversed(state.groups) if g.items[0].unit == q.unit), None)
+            state.changed_end = q.end
             prev_end = q.end
             i += 1
             continue
-        if "其中" in text[prev_end : q.start] and state.out:
-            parent_name, parent_from = state.out[-1].name, text.find("其中", prev_end)
-        if parent_name and re.search(r"[;；]", text[parent_from : q.start]):
+        if nxt is not None and nxt.is_percent and _read_plan_of(state, q, nxt, max(prev_end, clause_start)):
+            prev_end = nxt.end
+            i += 2
+            continue
+        if "其中" in text[prev_end : q.start] and (state.groups or previous):
+            # the figure read last (a plan of it is no parent), in this sentence or the one before
+            parent_name = state.groups[-1].items[-1].name if state.groups else previous
+            parent_from = text.find("其中", prev_end)
+        if parent_name and (text.find(";", parent_from, q.start) >= 0 or text.find("；", parent_from, q.start) >= 0):
             parent_name = None
         if pending_bound and q.end <= pending_bound[0] and q.bound == "exact":
             q.bound = pending_bound[1]
@@ -404,8 +492,9 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
         while j < len(quantities):
             nq = quantities[j]
             gap = text[batch[-1].end : nq.start]
-            joined = gap in ("、", "和", "及") or (gap.startswith("、") and bool(_YOY_VERB.search(gap)))
+            joined = gap in ("、", "和", "及") or (gap[:1] in ("、", "和", "及") and bool(_YOY_VERB.search(gap)))
             joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
+            joined = joined or (q.word == "ratio" and nq.word == "ratio" and gap in RATIO_MARKS)
             if joined and nq.is_percent == q.is_percent:
                 batch.append(nq)
                 j += 1
@@ -416,8 +505,12 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
             if b.unit is None and b.multiplier == 1 and batch[-1].unit:
                 b.unit = batch[-1].unit
         anchor = max(_clause_start(text, q.start), prev_end)
-        if state.out and _BRACKETED_TARGET.match(text[anchor : q.start]):
-            _read_bracketed_target(state, batch, state.out[-1])
+        if state.groups and _BRACKETED_TARGET.match(text, anchor, q.start):
+            for main in state.groups[-1].items if len(batch) == 1 else state.out[-1:]:
+                _read_bracketed_target(state, batch, main)  # one target for each subject of the figure before
+            closed = _BRACKET_CLOSE.match(text, batch[-1].end)
+            if closed:  # (争取**%)以上: the next figure's words start after the bracket and its bound
+                state.consumed = max(state.consumed, closed.end())
         elif q.is_percent and q.word != "half":
             _read_percents(state, batch, prev_end)
         else:
@@ -432,22 +525,59 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int) -> li
         bound, close = _parenthetical_bound(text, last)
         if close > 0:
             if bound:
-                if state.out and state.out[-1].bound == "exact":
-                    state.out[-1].bound = bound
+                for ind in state.groups[-1].items if state.groups else ():
+                    ind.bound = bound if ind.bound == "exact" else ind.bound
                 pending_bound = (close, bound)
             if state.out and not last.is_percent:
                 bracket = (last.end, close, state.out[-1].name)
         prev_end = max(last.end, state.consumed)
         i = j
-    return state.out
+    return state.out, state.groups[-1].items[-1].name if state.groups else None
+
+
+def _bare_change(text: str, q: Quantity, start: int) -> bool:
+    """`总承包企业23家,增加3家;`: a growth verb alone before a level that ends its clause is a difference too."""
+    return text[start:q.start] in _YOY_SIGN and _clause_end(text, q.end) == q.end
+
+
+def _read_plan_of(state: _SentenceState, q: Quantity, nxt: Quantity, start: int) -> bool:
+    """`635亿元,完成年计划710亿元的89.4%`: the plan is a target of the same thing (named 地区生产总值年计划) and the
+    share is the earlier figure's completion of it; a growth after them goes to the earlier figure."""
+    text = state.text
+    if q.is_percent or not state.groups or state.groups[-1].target_done:
+        return False
+    if text[q.end : nxt.start] not in ("的", ""):
+        return False
+    m = _PLAN_OF.search(text, start, q.start)
+    if m is None or m.end() != q.start:
+        return False
+    group = state.groups[-1]
+    if len(group.items) != 1 or not _attachable(state, group, m.start()):
+        return False
+    main = group.items[0]
+    label = m.group("label")
+    plan = _new_indicator(state, q, main.name + label)
+    plan.kind = "target"
+    plan.parent = main.parent + label if main.parent else None
+    main.target_pct = _dec(nxt.value)
+    group.target_done = True
+    group.end = nxt.end
+    state.out.append(plan)
+    return True
 
 
 def _is_peer_group(text: str, q: Quantity) -> bool:
-    """`全省126家开发区综合考评中位列第3位`, `9项主要经济指标中`: a count that names the group a rank is taken in."""
+    """`全省126家开发区综合考评中位列第3位`, `9项主要经济指标中`: a count that names the group a rank is taken in;
+    `5项结构性指标连续11个月高于全省`: a count of indicators says how they did, it measures nothing itself."""
     if q.unit != "count":
         return False
     clause = text[q.end : _clause_end(text, q.end)]
-    return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause))
+    return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause) or _COUNTED_METRIC.match(clause))
+
+
+def _is_rank_move(text: str, q: Quantity, clause_start: int) -> bool:
+    """`排名上再进2位`, `位次前移3位`: places gained or lost in a ranking are a rank, not a count of people."""
+    return q.unit == "count" and q.raw.endswith("位") and bool(_RANK_MOVE.search(text, clause_start, q.start))
 
 
 def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:
@@ -472,6 +602,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
         if q.bound != "exact" and q.bound != "range":  # 分别不少于1家、1家和7家: the bound reaches every figure
             for b in batch[1:]:
                 b.bound = q.bound if b.bound == "exact" else b.bound
+    elif len(batch) == 1 and not clean_name(before_raw) and (taken := _take_over_milestone(state, q)):
+        names = [taken]  # 突破300亿元达到301.5亿元迈进…: the milestone's name, never the words after the figure
     else:
         names = []
         for k, b in enumerate(batch):
@@ -485,6 +617,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
         names[0] = _take_over_milestone(state, q)
     if len(batch) == 1:
         names[0] = _from_to_name(state, q, names[0]) or names[0]
+        if _restated_milestone(state, q, names[0]):
+            return  # 单月产值达75.9亿元,系首次突破75亿元: the milestone the figure before has passed, said again
     items = []
     for b, name in zip(batch, names, strict=True):
         if not name:
@@ -493,12 +627,14 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
         items.append(ind)
     if items:
         state.out.extend(items)
-        state.groups.append(_Group(items=items, end=batch[-1].end))
+        state.groups.append(_Group(items=items, end=batch[-1].end, start=batch[0].start))
 
 
 def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = True) -> list[str] | None:
     """`A、B均增长7%`, `A、B等指标保持20%以上的增速`, `存贷款余额双双突破`, `A、B、C产值突破10亿元`: one value,
     one indicator per subject, each named with what follows the shared word (均完成形象进度 -> 形象进度)."""
+    if not milestone and not _SHARED.search(before):
+        return None  # most figures: no shared word before them
     masked = [(n.start(), n.end()) for n in _NOT_SHARED.finditer(before)]
     m = next((c for c in _SHARED.finditer(before) if not any(a <= c.start() < b for a, b in masked)), None)
     if m is None and not milestone:
@@ -519,15 +655,34 @@ def _from_to_name(state: _SentenceState, q: Quantity, name: str) -> str:
         return ""
     group = state.groups[-1]
     earlier = group.items[0]
-    if earlier.unit != (q.unit if q.unit != UNMEASURED else None) or not _FROM_TO.match(state.text[group.end : q.start]):
-        if not name and re.fullmatch(r"[,，、有]*", state.text[max(group.end, state.consumed) : q.start]) \
-                and _clause_end(state.text, q.end) == q.end:
+    gap = state.text[group.end : q.start]
+    from_to = bool(_FROM_TO.match(gap)) or bool(_REACH.fullmatch(gap) and _FROM_MARK.search(state.text, 0, group.start))
+    same_unit = earlier.unit == (q.unit if q.unit != UNMEASURED else None)
+    if not same_unit or not from_to:
+        between = state.text[max(group.end, state.consumed) : q.start]
+        if not name and _LIST_GAP.fullmatch(between) and _clause_end(state.text, q.end) == q.end:
             return earlier.name  # 库存应急物资有46种,17.05万份: the same stock counted another way
+        if same_unit and _SEPARATOR.search(between) and not _SENTENCE_END.search(between) and (
+                not name and not clean_name(between)
+                or name and name == clean_name(between) and name != earlier.name and earlier.name.startswith(name)):
+            # 全年完成投资12亿元,截至9月底完成10亿元; 新增企业12家,截至目前已新增10家: the same thing, another period
+            return earlier.name
         return ""
-    if _PEAK.search(state.text[: group.end - len(earlier.raw)]):
+    if _PEAK.search(state.text, 0, group.start):
         state.groups.pop()
         state.out.remove(earlier)
     return earlier.name
+
+
+def _restated_milestone(state: _SentenceState, q: Quantity, name: str) -> bool:
+    """A milestone (突破X, 超过X) named by nothing but words of emphasis, after a figure of the same unit in its
+    sub-clause that is at least X."""
+    if not q.raw.startswith(_MILESTONE_WORDS) or _EMPHASIS.sub("", name) or not state.groups:
+        return False
+    before = state.groups[-1].items[-1]
+    return (before.unit == q.unit and before.value is not None and q.value is not None
+            and before.value * before.multiplier >= float(q.value * q.multiplier)
+            and not _SENTENCE_END.search(state.text, state.groups[-1].end, q.start))
 
 
 def _take_over_milestone(state: _SentenceState, q: Quantity) -> str:
@@ -550,11 +705,19 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     else:
         role, cue_start = _percent_role(state, batch[0], prev_end)
     group = state.groups[-1] if state.groups else None
-    if role == "yoy" and state.changed is not None and not state.changed.yoy_done:
+    if batch[0].word == "double_digit" and group is not None and _restated_growth(state, group, batch[0]):
+        return  # 外贸进出口增长10%,三年来首次实现两位数增长: the growth before, said again in words
+    if role == "yoy" and state.changed is not None and not state.changed.yoy_done \
+            and not _SENTENCE_END.search(text, state.changed_end, cue_start):
         group, state.changed = state.changed, None  # 新落户企业839户,…,比去年同期增加563户,同比增长204%
         attach = True
     else:
         attach = group is not None and role in ("yoy", "target") and _attachable(state, group, cue_start)
+    if not attach and role == "yoy" and group is not None and not group.yoy_done:
+        # 达到301.5亿元迈进山区26县十强,增长5.2%: a growth that names nothing is the nearest figure's, past clauses
+        # without a figure, within its sub-clause
+        anchor = max(_clause_start(text, batch[0].start), prev_end)
+        attach = not clean_name(_growth_stem(text[anchor:cue_start])) and not _SENTENCE_END.search(text, group.end, cue_start)
     if (attach and group is not None and len(batch) > 1 and len(group.items) == 1 and len(state.groups) >= len(batch)
             and role == "yoy" and not group.yoy_done):
         # 财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%: one growth for each figure before
@@ -586,23 +749,51 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
     # a figure of its own: change-only growth, a completion share, or a percentage level
     anchor = max(_clause_start(text, batch[0].start), prev_end)
     before = text[anchor:cue_start] if role in ("yoy", "target") else text[anchor:batch[0].start]
-    stem = re.sub(r"(分别|各|均)\s*$", "", re.sub(r"(同比|比上年|较上年)?\s*$", "", before.rstrip()))
-    stem = re.sub(r"(预计|预估)?(分别)?(同比)?$", "", stem)
+    stem = _growth_stem(before)
     shared = _shared_subjects(text[anchor : batch[0].start], keep_tail=role == "pct") if len(batch) == 1 else None
+    if not shared and len(batch) == 1 and role == "yoy":
+        # 高新技术产业投资和民间投资增长**%: a rate after several measured things joined by 和/、 is each one's
+        written = [p for p in (clean_name(p) for p in _LIST_JOINT.split(stem)) if p]  # as written: nothing lent
+        measured = len(written) > 1 and "等" not in stem and all(_MEASURE_END.search(p) for p in written)
+        shared = _split_names(stem) if measured else None
+    if not shared and len(batch) == 1 and role == "pct" and "占" in stem[1:]:
+        # 净增高企和科创项目占全市比重超1/4: a share of the whole for each thing joined by 和/、 before 占
+        at = stem.index("占", 1)
+        subjects = _split_names(stem[:at])
+        if len(subjects) > 1 and all(len(p) >= 2 and not _MODIFIER_END.search(p) for p in subjects):
+            shared = [p + clean_name(stem[at:]) for p in subjects]
     if shared:
         parts, batch = shared, batch * len(shared)
     else:
         parts = _split_names(stem, len(batch)) if len(batch) > 1 else [clean_name(stem)]
+    if batch[0].word == "ratio":
+        parts = _ratio_names(clean_name(stem), len(batch))
     if len(parts) != len(batch):
         parts = [clean_name(stem)] * len(batch)
     if len(batch) == 1 and role == "pct":
         parts[0] = _from_to_name(state, batch[0], parts[0]) or parts[0]
+        if parts[0].startswith("占") and state.groups and not text[state.groups[-1].end : anchor].strip(",，、 "):
+            # 工商税入地方税金162万元,占财政收入的74.7%: the share is the figure before's (…占财政收入比重); after
+            # another share (…占全国总量34%、占全省60%) the subject is the one that share was of
+            subject = state.groups[-1].items[-1].name
+            subject = subject[: subject.find("占")] if subject.find("占") > 0 else subject
+            parts[0] = subject + parts[0] + ("" if _SHARE_END.search(parts[0]) else "比重")
+    if role == "target" and not any(parts) and state.groups and state.groups[-1].end <= anchor \
+            and _clause_start(text, cue_start) <= state.groups[-1].end:
+        # 51个市重点项目年度投资完成率分别达到…: the words a count took as its noun also name the share after it
+        group = state.groups[-1]
+        rate = _RATE_TAIL.sub("", text[cue_start : batch[0].start])
+        parts = [clean_name(text[group.end : cue_start]) + rate if rate else ""] * len(batch)
     items: list[Indicator] = []
     for k, (b, name) in enumerate(zip(batch, parts, strict=True)):
-        if role == "pct" and not name:
+        examples = role == "pct" and len(batch) == 1 and "、" in name[: max(name.rfind("等"), 0)]
+        if role == "pct" and (not name or examples):
+            # 下底贺家、高潮2号等新开区块实现“100%货币化房票安置”: the listed names are examples; the share is the
+            # kind of thing after 等 with what is written after the figure
             m = _NOUN_AFTER.match(text[b.end :])
-            name = _AFTER_CUT.sub("", m.group(0)) if m and not _AFTER_STOP.match(text[b.end :]) else ""
-            name = clean_name(name)
+            after = _AFTER_CUT.sub("", m.group(0)) if m and not _AFTER_STOP.match(text[b.end :]) else ""
+            thing = clean_name(_EXAMPLE_VERB.sub("", name[name.rfind("等") + 1 :])) if examples else ""
+            name = clean_name(thing + after) if thing or not examples else name
         if not name:
             continue
         ind = _new_indicator(state, b, name)
@@ -619,7 +810,26 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         items.append(ind)
     if items:
         state.out.extend(items)
-        state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=role == "yoy"))
+        state.groups.append(_Group(items=items, end=batch[-1].end, start=batch[0].start, yoy_done=role == "yoy"))
+
+
+def _restated_growth(state: _SentenceState, group: _Group, q: Quantity) -> bool:
+    """A growth in words (两位数增长) after a figure of its sub-clause whose growth, given in digits, already says it."""
+    yoy = group.items[-1].yoy_pct
+    return group.yoy_done and yoy is not None and abs(yoy) >= 10 and not _SENTENCE_END.search(state.text, group.end, q.start)
+
+
+def _growth_stem(before: str) -> str:
+    """The words before a growth or a share that may name it (同比, 分别, 预计 written before the verb left out)."""
+    return _STEM_TAIL_2.sub("", _STEM_TAIL_1.sub("", _STEM_TAIL_0.sub("", before.rstrip())))
+
+
+def _ratio_names(stem: str, wanted: int) -> list[str]:
+    """`三次产业结构调整为2.8:50.9:46.3`: each share is named by the structure and its part (三次产业结构第一产业)."""
+    m = _RATIO_WHOLE.search(stem)
+    if m and len(_RATIO_PARTS[m.group()]) == wanted:
+        return [stem + part for part in _RATIO_PARTS[m.group()]]
+    return [stem] * wanted
 
 
 def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: Indicator) -> None:
@@ -635,7 +845,7 @@ def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: I
             ind.value, ind.unit, ind.multiplier = None, None, 1.0
         items.append(ind)
     state.out.extend(items)
-    state.groups.append(_Group(items=items, end=batch[-1].end, yoy_done=True))
+    state.groups.append(_Group(items=items, end=batch[-1].end, start=batch[0].start, yoy_done=True))
 
 
 def _title(doc: Document, lines: list[str]) -> str | None:
@@ -677,16 +887,26 @@ def _contexts(lines: list[str], doc: Document) -> list[Context]:
     out: list[Context] = []
     half = False
     heading_year: int | None = None
+    later = False  # in a section whose heading names a year after the one reviewed, with no cue of its own
     for line, role in zip(lines, roles, strict=True):
-        level = heading_level(line)
+        found = heading(line)
+        level = found[0] if found else None
+        if found and cue_role(found[1], found[0]) == "review":
+            later = False
         if level == 1 or (level is not None and heading_year is None):
             years = _YEAR.findall(line[:30])
             heading_year = int(years[0]) if years else None
             half = "上半年" in line[:20]
-            if heading_year and role == "review":
+            if level == 1:
+                # 一、2023年工作回顾 … 二、2024年主要工作: the later year's section is the plan
+                later = bool(found and heading_year and review_year and heading_year > review_year
+                             and cue_role(found[1], 1) == "other")
+            if heading_year and role == "review" and not later:
                 review_year = heading_year
             if heading_year and role == "plan":
                 plan_year = heading_year
+        if later:
+            role = "plan"
         year = heading_year
         if year is None and doc_year is not None:
             if role == "plan":
@@ -713,10 +933,11 @@ def extract_indicators(doc: Document) -> list[Indicator]:
     out: list[Indicator] = []
     for passage in passages(lines):
         ctx = contexts[passage.first_line]
+        previous: str | None = None
         for m in _SENTENCE.finditer(passage.text):
             sentence = m.group(0)
             if _MAY_HOLD_FIGURE.search(sentence):
-                found = _read_sentence(sentence, ctx, passage, m.start())
+                found, previous = _read_sentence(sentence, ctx, passage, m.start(), previous)
                 if passage.written:
                     for ind in found:
                         ind.name = passage.as_written(ind.name)

@@ -26,9 +26,16 @@ for _c in COUNT_CLASSIFIERS:
     UNIT_WORDS[_c] = ("count", Decimal(1))
 
 # digits, or a mask in their place: * ×, runs of x/X or _ (xx.xx亿元, x.6亿元, xx2.4%)
-_DIGITS = r"(?:[0-9*×]|[xX]{1,8}|_{1,4})+"
-_NUM = rf"(?<![A-Za-z]){_DIGITS}(?:\.{_DIGITS})?(?![A-Za-z])"
+# 〔…〕: a page's placeholder for what it hides, read as a mask where a number stands (〔…〕万元), never 〔2024〕
+_DIGITS = r"(?:[0-9*×]|[xX]{1,8}|_{1,4}|〔…〕)+"
+# never from inside a code or another number (PM2.5, A1), but GDP20亿元 is GDP's figure (spaces are read away)
+_ACRONYMS = "|".join(map(re.escape, words("acronym_before_number")))
+# (checked on each match in scan, with _NOT_BEFORE: a lookbehind here would start a match inside a number, GDP2|0亿元;
+# the lookahead lets the engine skip to a character that can start a number)
+_NUM = rf"(?=[0-9*×xX_〔]){_DIGITS}(?:\.{_DIGITS})?(?![A-Za-z])"
+_ACRONYM_BEFORE = re.compile(f"(?:{_ACRONYMS})$")
 _UNITS = "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True))
+_LIST_UNIT = re.compile(rf"、\d+(?:\.\d+)?(?:{'|'.join(map(re.escape, sorted(COUNT_CLASSIFIERS, key=len, reverse=True)))})")
 QUANTITY = re.compile(
     rf"(?P<num>{_NUM})(?P<pct1>%)?"
     rf"(?:\s*[-—–~～至到]\s*(?P<num2>{_NUM}))?"
@@ -42,24 +49,36 @@ QUANTITY = re.compile(
 # a share written as a fraction (占全市1/8): a percentage of its own
 FRACTION = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,3})(?![\d/.%])")
 _SHARE_CONTEXT = re.compile(r"占|比重|份额")
+# a structure written as a ratio of shares (三次产业结构调整为2.8:50.9:46.3): one percentage per part when the parts
+# make a whole (sum to 100) and the words before say it is a structure or a proportion
+RATIO_MARKS = ":：︰∶"
+RATIO = re.compile(rf"(?<![\d.{RATIO_MARKS}])\d{{1,2}}(?:\.\d+)?(?:[{RATIO_MARKS}]\d{{1,2}}(?:\.\d+)?){{1,3}}(?![\d.{RATIO_MARKS}%])")
+_RATIO_PART = re.compile(r"\d+(?:\.\d+)?")
+_RATIO_CONTEXT = re.compile(f"(?:{alternation('ratio_context')})")
+_RATIO_CONTEXT_REACH = 12
+_RATIO_HINT = re.compile(rf"\d[{RATIO_MARKS}]\d")
 # 劳资纠纷、信访积案均为0: a count of none, written without a classifier
 ZERO = re.compile(r"(?<=为)(?:0|零)(?=[,，;；。、]|$)")
-_MASK_CHARS = re.compile(r"[*×Xx_]")
-_REAL_DIGIT = re.compile(r"[0-9*×]")
+_MASK_CHARS = re.compile(r"[*×Xx_〔]")
 _YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the year pasted over the digits
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-CHINESE_COUNT = re.compile(
-    r"(?<![第前后每这那一二三四五六七八九十百千万两])(?P<cn>[两二三四五六七八九十])"
+CHINESE_COUNT = re.compile(  # the numeral first, then what may not stand before it: the engine skips to numerals
+    r"(?P<cn>[两二三四五六七八九十])(?<![第前后每这那一二三四五六七八九十百千万两].)"
     rf"(?P<unit>{alternation('chinese_count_classifier')})(?![一二三四五六七八九十百“\"「方面层次级])"
 )
 _SLOGAN_VERB = re.compile(f"(?:{alternation('slogan_verb')})$")  # 打造三个高地, 践行四项使命: a slogan's count
-WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半|两位数增长|两位数以上增长)")
+# 过半 alone is left out: in these reports it is the slogan 时间过半、任务过半 (the spec names 一半以上, 半数以上)
+WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半数|两位数增长|两位数以上增长)")
 _BOUND_BEFORE_WORDS = values("bound_before")
 _PRE_BOUND = re.compile(f"({alternation('bound_before')})$")
+_BOUND_LAST_CHARS = frozenset(word[-1] for word in _BOUND_BEFORE_WORDS)  # most figures have none of them before
+_ONE = Decimal(1)
+_ELECTRICITY = re.compile("电")
 _POST_BOUND = values("bound_after")
 _NOT_BOUND = frozenset(words("not_bound"))  # 签约5个: the 约 of 签约 is no bound
-_NOT_AFTER = re.compile(f"^(?:{alternation('not_after_number')})")
-_NOT_AFTER_COUNT = re.compile(f"^(?:{alternation('not_after_count')})")  # 11个季度, 6个方面, 7.8个百分点
+# matched at a position (pattern.match(text, pos)): no ^, which would only hold at the start of the text
+_NOT_AFTER = re.compile(f"(?:{alternation('not_after_number')})")
+_NOT_AFTER_COUNT = re.compile(f"(?:{alternation('not_after_count')})")  # 11个季度, 6个方面, 7.8个百分点
 _NOT_BEFORE = re.compile(rf"(?:{alternation('not_before_number')}|近\d*|[A-Za-z+\-/.])$")
 
 
@@ -74,7 +93,7 @@ class Quantity:
     unit: str | None  # canonical unit; "pct" for any percentage; None for a bare magnitude; UNMEASURED
     bound: str
     masked: bool
-    word: str | None = None  # special word quantities: "half", "double_digit"
+    word: str | None = None  # special word quantities: "half", "double_digit"; "ratio": a part of a ratio
 
     @property
     def is_percent(self) -> bool:
@@ -112,38 +131,42 @@ def scan(text: str) -> list[Quantity]:
     numbers of slogans are skipped."""
     found: list[Quantity] = []
     for m in QUANTITY.finditer(text):
-        num, unit_word, mag = m.group("num"), m.group("unit"), m.group("mag") or ""
-        if m.group("pct1"):
-            unit_word = "%"
-            if m.group("num2") and text[m.end() - 1 : m.end()] != "%" and m.group("unit") != "%":
+        num, pct1, num2, post0, mag, post1, unit_word, _, post = m.groups()
+        if pct1:
+            if num2 and text[m.end() - 1] != "%" and unit_word != "%":
                 continue
-        if not _REAL_DIGIT.search(num) and not unit_word and not mag:
-            continue  # a bare x or _ is prose, not a masked number
-        if _NOT_BEFORE.search(text[max(0, m.start() - 3) : m.start()]) and not (
-                text[m.start() - 1 : m.start()] == "近" and unit_word):
+            unit_word = "%"
+        elif unit_word is None and mag is None and not (text.startswith("、", m.end()) and _LIST_UNIT.match(text, m.end())):
+            continue  # no unit, no magnitude: dates, codes, list counters, bare numbers, a bare x or _ of prose
+            # (研发中心28、19家: a bare number before a list's figure with a classifier takes it, in extract)
+        at = m.start()
+        if _NOT_BEFORE.search(text, max(0, at - 3), at) and not (text[at - 1] == "近" and unit_word) \
+                and not _ACRONYM_BEFORE.search(text, 0, at):
             continue
-        if unit_word is None and _NOT_AFTER.match(text[m.end() - len(m.group("post") or "") :]):
+        if unit_word is None and _NOT_AFTER.match(text, m.end() - len(post or "")):
             continue
-        if unit_word in COUNT_CLASSIFIERS and _NOT_AFTER_COUNT.match(text[m.end() :]):
+        if unit_word in COUNT_CLASSIFIERS and _NOT_AFTER_COUNT.match(text, m.end()):
             continue
-        if unit_word is None and not mag:
-            continue  # no unit, no magnitude: dates, codes, list counters, bare numbers
         if unit_word == "%" and _YEAR_AS_PERCENT.fullmatch(num):
             continue
+        if _fills_quotes(text, at, m.end()):
+            continue
+        if unit_word == "度" and not _ELECTRICITY.search(text, max(0, at - 12), at):
+            continue  # 度 is electricity (6.42亿度 after 用电量); 30度 of heat or of an angle is no figure here
         value = to_decimal(num)
-        masked = value is None
-        high = to_decimal(m.group("num2")) if m.group("num2") else None
-        masked = masked or bool(m.group("num2") and high is None)
-        bound, start = _bound_before(text, m.start())
-        post = m.group("post") or m.group("post1") or m.group("post0")
+        high = to_decimal(num2) if num2 else None
+        masked = value is None or bool(num2 and high is None)
+        bound, start = _bound_before(text, at) if at and text[at - 1] in _BOUND_LAST_CHARS else ("exact", at)
+        post = post or post1 or post0
         if post:
             bound = _POST_BOUND[post]
-        if m.group("num2"):
+        if num2:
             bound = "range"
-        unit, factor = _unit_of(text, m, unit_word) if unit_word else (None, Decimal(1))
-        found.append(Quantity(start, m.end(), text[start : m.end()], value, high, MULTIPLIERS[mag] * factor, unit,
+        unit, factor = _unit_of(text, m, unit_word) if unit_word else (None, _ONE)
+        found.append(Quantity(start, m.end(), text[start : m.end()], value, high, MULTIPLIERS[mag or ""] * factor, unit,
                               bound, masked))
-    for m in FRACTION.finditer(text):
+    # the rarer shapes are looked for only in sentences that have what they need (a regex scan per shape costs)
+    for m in FRACTION.finditer(text) if "/" in text else ():
         if not _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
             continue
         a, b = int(m.group("a")), int(m.group("b"))
@@ -152,16 +175,27 @@ def scan(text: str) -> list[Quantity]:
         bound, start = _bound_before(text, m.start())
         share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
         found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
-    for m in ZERO.finditer(text):
+    for m in RATIO.finditer(text) if _RATIO_HINT.search(text) else ():
+        if not _RATIO_CONTEXT.search(text, max(0, m.start() - _RATIO_CONTEXT_REACH), m.start()):
+            continue
+        parts = list(_RATIO_PART.finditer(text, m.start(), m.end()))
+        if abs(sum((Decimal(p.group()) for p in parts), Decimal(0)) - 100) > 1:
+            continue
+        for p in parts:
+            found.append(Quantity(p.start(), p.end(), p.group(), Decimal(p.group()), None, Decimal(1), "pct", "exact",
+                                  False, "ratio"))
+    for m in ZERO.finditer(text) if "为0" in text or "为零" in text else ():
         found.append(Quantity(m.start(), m.end(), m.group(), Decimal(0), None, Decimal(1), "count", "exact", False))
     for m in CHINESE_COUNT.finditer(text):
         if _inside_quotes(text, m.start()) or _SLOGAN_VERB.search(text[max(0, m.start() - 4) : m.start()]):
             continue
+        if _NOT_AFTER_COUNT.match(text, m.end()) or _restates_a_list(text, m.start(), _CN_DIGITS[m.group("cn")]):
+            continue  # 四个月之内: a duration; “兴工强镇、…、作风转变”六个重点: the quoted items counted
         found.append(
             Quantity(m.start(), m.end(), m.group(0), Decimal(_CN_DIGITS[m.group("cn")]), None, Decimal(1),
                      "count", "exact", False)
         )
-    for m in WORD_QUANTITY.finditer(text):
+    for m in WORD_QUANTITY.finditer(text) if "半" in text or "两位数" in text else ():
         w = m.group("w")
         if "两位数" in w:
             found.append(Quantity(m.start(), m.end(), w, None, None, Decimal(1), "pct", "lower", False, "double_digit"))
@@ -169,6 +203,31 @@ def scan(text: str) -> list[Quantity]:
             found.append(Quantity(m.start(), m.end(), w, Decimal(50), None, Decimal(1), "pct", "lower", False, "half"))
     found.sort(key=lambda q: q.start)
     return found
+
+
+_OPENING_QUOTES = "“\"「‘"
+_CLOSING_QUOTES = "”\"」’"
+_CLAUSE_OPENERS = re.compile(r"[,，;；(（。]")
+# the label a slogan's part is explained under: 两核:中坝、尚书坝两个…核心区 (of 一带两核四片)
+_SLOGAN_LABEL = re.compile(r"(?P<cn>[一二三四五六七八九十两])[\u4e00-\u9fff]{1,2}[:：]")
+
+
+def _restates_a_list(text: str, pos: int, count: int) -> bool:
+    """A count in words that only restates what is written before it: the items of a quoted list just closed
+    (突出“A、B、C”三个重点), or a slogan's label that opens its clause with the same numeral (两核:A、B两个…)."""
+    if pos and text[pos - 1] in _CLOSING_QUOTES:
+        opening = max(text.rfind(q, 0, pos - 1) for q in _OPENING_QUOTES)
+        if opening >= 0 and text.count("、", opening, pos) + 1 == count:
+            return True
+    clauses = list(_CLAUSE_OPENERS.finditer(text, max(0, pos - 40), pos))
+    start = clauses[-1].end() if clauses else max(0, pos - 40)
+    label = _SLOGAN_LABEL.match(text, start)
+    return label is not None and label.end() <= pos and _CN_DIGITS.get(label.group("cn")) == count
+
+
+def _fills_quotes(text: str, start: int, end: int) -> bool:
+    """`“18条”政策`: a figure that is all a quotation holds is the name of a policy or a programme."""
+    return start > 0 and end < len(text) and text[start - 1] in _OPENING_QUOTES and text[end] in _CLOSING_QUOTES
 
 
 def _inside_quotes(text: str, pos: int) -> bool:

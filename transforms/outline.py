@@ -24,6 +24,8 @@ PROBLEM_CUES = words("section_problem")
 # deeper headings are phrases like 聚焦目标 that say nothing about the section; only strong cues count
 STRONG_REVIEW = words("section_review_strong")
 STRONG_PLAN = words("section_plan_strong")
+# a site's path to the page (>> 政府信息公开 >> 计划总结): its column names are no heading of the report
+NAVIGATION_MARKS = re.compile("|".join(map(re.escape, words("navigation_mark"))))
 
 
 _NUMBER_STARTS = frozenset("一二三四五六七八九十(（")  # and decimal digits (the \d of _NUMBERED)
@@ -50,6 +52,8 @@ def heading(line: str) -> tuple[int, str] | None:
             return _LEVEL_OF_GROUP[numbered.lastgroup], numbered.group().strip()
     if len(line) > _UNNUMBERED_MAX or _SENTENCE_END.search(line) or cue_role(line, 1) not in ("review", "plan"):
         return None
+    if NAVIGATION_MARKS.search(line):
+        return None
     return 1, line.strip()
 
 
@@ -65,20 +69,27 @@ def _any_of(cues: tuple[str, ...]) -> re.Pattern[str]:
 
 _CUES = {1: (_any_of(REVIEW_CUES), _any_of(PLAN_CUES)), 2: (_any_of(STRONG_REVIEW), _any_of(STRONG_PLAN))}
 _PROBLEM_CUES = _any_of(PROBLEM_CUES)
+_STATUS = _any_of(words("section_status"))
+_JOINED = re.compile("[和及与暨、]|以及")
 _DEEP_PROBLEM_CUES = _any_of(("问题", "不足"))
 
 
 @lru_cache(maxsize=4096)  # headings repeat from report to report (一、2023年工作总结)
 def cue_role(title: str, level: int) -> str:
-    """Role from the heading's own words; plan cues win in a mixed heading only when they come first."""
+    """Role from the heading's own words; plan cues win in a mixed heading only when they come first (a review cue
+    that starts where a plan cue does holds it: 计划执行情况 reports how the plan went)."""
     if level == 1 and _PROBLEM_CUES.search(title):
         return "problems"
     review, plan = _CUES[1 if level == 1 else 2]
     first_review = review.search(title)
     first_plan = plan.search(title)
-    if first_review and (not first_plan or first_review.start() < first_plan.start()):
+    if first_review and (not first_plan or first_review.start() <= first_plan.start()):
         return "review"
     if first_plan:
+        # 目标任务完成情况, 重点工作推进情况: how the plan went is a review, unless a second topic is joined on
+        status = _STATUS.search(title, first_plan.end())
+        if status and not _JOINED.search(title, first_plan.end(), status.start()):
+            return "review"
         return "plan"
     if level > 1 and _DEEP_PROBLEM_CUES.search(title):
         return "problems"

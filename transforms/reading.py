@@ -20,7 +20,8 @@ from opencc import OpenCC
 from transforms.lexicon import words
 from transforms.outline import heading
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％～－＊", "0123456789.%~-*")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％﹪～－＊", "0123456789.%%~-*")  # ﹪: the small form
+_HAS_FULLWIDTH = re.compile("[０-９．％﹪～－＊]")
 # whitespace inside a paragraph, zero-width marks, pinyin written after a character: (jīng), (xiàn)
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _DROPPED = re.compile(
@@ -191,7 +192,7 @@ def passages(lines: list[str]) -> list[Passage]:
 
 def _read(source: str, first_line: int = 0, cuts: list[tuple[int, int]] | None = None) -> Passage:
     """The passage of `source`: full-width forms to ASCII; whitespace, page markers and pinyin out; simplified."""
-    text = source.translate(_FULLWIDTH)
+    text = source.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(source) else source  # translate walks every character
     origin: list[int] | None = None
     spans = [(m.start(), m.end()) for m in _DROPPED.finditer(text)]
     if cuts:
