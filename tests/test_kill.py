@@ -2,13 +2,13 @@
 
 Before: Prefect's ephemeral API server outlived a killed crawl (5 kills in 8), and a kill while the load held the
 `zwgk-warehouse-load` slot left the slot taken for good, so every later load on the machine waited an hour and failed.
+Loads now lock with the catalog's own locks (flows/load_locks.py), which die with their holder.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,11 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.load_slot import HOLDER_LOCK
 from flows.locks import held_by_someone
 from flows.warehouse import SQL_DIR, connect
 from mirror.server import Mirror, column_slots, synthetic_articles
-from zwgk import settings
 
 pytestmark = pytest.mark.slow
 
@@ -52,17 +50,18 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _active_load_slots(prefect_home: Path) -> int:
-    db = prefect_home / "prefect.db"
-    if not db.exists():
-        return 0
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as con:
-        try:
-            row = con.execute("SELECT active_slots FROM concurrency_limit_v2 WHERE name = ?",
-                              [settings.LOAD_LOCK_NAME]).fetchone()
-        except sqlite3.OperationalError:  # tables not migrated yet
-            return 0
-    return int(row[0]) if row else 0
+def _load_running(wh: Path) -> bool:
+    """A load between its first and last commit: it holds its owner lock "load:<id>"."""
+    return any(held_by_someone(path) for path in (wh / ".locks").glob("load_*.lock"))
+
+
+def _unfinished_loads(wh: Path) -> int:
+    con = connect(wh, read_only=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM load_starts WHERE snapshot_id NOT IN "
+                               "(SELECT snapshot_id FROM snapshots)").fetchone()[0])
+    finally:
+        con.close()
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen[str]) -> None:
@@ -106,7 +105,7 @@ def test_sigkill_at_any_moment_leaves_nothing_that_stops_the_next_run(tmp_path: 
         moments: list[tuple[str, Callable[[subprocess.Popen[str]], bool]]] = [
             ("the Prefect API is starting", lambda proc: bool(_descendants(proc.pid))),
             ("articles are being fetched", lambda proc: articles_fetched() >= 40),
-            ("the load holds the slot", lambda proc: held_by_someone(home / HOLDER_LOCK) and _active_load_slots(home) == 1),
+            ("the load is committing its parts", lambda proc: _load_running(wh) and _unfinished_loads(wh) == 1),
         ]
         for what, condition in moments:
             before = _snapshots(wh)
@@ -121,12 +120,13 @@ def test_sigkill_at_any_moment_leaves_nothing_that_stops_the_next_run(tmp_path: 
                 time.sleep(0.05)
             assert all(_state(pid) in (None, "Z") for pid in spawned), f"{what}: processes of the killed run remain"
             assert _snapshots(wh) == before, what  # consistent, and nothing half-loaded became visible
-        assert _active_load_slots(home) == 1  # the last kill left the slot taken, as a dead run does
+        assert _unfinished_loads(wh) == 1  # the last kill left a started load behind, as a dead run does
 
         done = subprocess.run([sys.executable, "-m", "zwgk.cli", "crawl", "--config", str(config)], env=env,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert f"killed: listed {PAGES}, fetched {PAGES}" in done.stdout
     assert _snapshots(wh) == 1
-    assert _active_load_slots(home) == 0
+    assert _unfinished_loads(wh) == 0  # the dead load's parts were discarded by the next one
+    assert not _load_running(wh)
     assert not any((wh / "staging").iterdir())  # the killed runs' staged batches are gone too

@@ -91,7 +91,7 @@ class RunFailed(Exception):
     """The snapshot was committed but the run must be looked at: printed after the summary, exit status 1."""
 
 
-def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
+def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path, config: str | None = None) -> Any:
     from flows.crawl import PortalEmptied, crawl
     from flows.prefect_api import ApiStartError, prefect_api
     from flows.warehouse import WarehouseError
@@ -99,7 +99,7 @@ def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
 
     try:
         with prefect_api(), run_progress("crawl"):
-            return crawl(portals=list(portals), warehouse=str(warehouse))
+            return crawl(portals=list(portals), warehouse=str(warehouse), config=config)
     except (WarehouseError, ApiStartError) as exc:
         raise UserError(str(exc)) from exc
     except PortalEmptied as exc:
@@ -120,7 +120,8 @@ def _print_summary(summary: Any) -> None:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     portals = _portals(args.config, args.portal)
-    _print_summary(_run_crawl(portals, settings.warehouse_dir(args.warehouse)))
+    config = str(Path(args.config).resolve()) if args.config else None
+    _print_summary(_run_crawl(portals, settings.warehouse_dir(args.warehouse), config))
     return 0
 
 
@@ -256,7 +257,11 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from zwgk.console import run_progress
 
     warehouse = settings.warehouse_dir(args.warehouse)
-    if not (warehouse / "catalog.sqlite").exists():
+    try:
+        embedded = settings.warehouse_location(warehouse).postgres is None
+    except settings.ConfigError as exc:
+        raise UserError(str(exc)) from exc
+    if embedded and not (warehouse / "catalog.sqlite").exists():
         raise UserError(f"no warehouse at {warehouse}: nothing to reprocess (pass --warehouse DIR)")
     try:
         with prefect_api(), run_progress("reprocess"):
