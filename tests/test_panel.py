@@ -59,7 +59,8 @@ def test_panel_columns_are_the_contract(tmp_path: Path) -> None:
 def test_a_half_year_report_then_the_annual_one_are_two_periods(tmp_path: Path) -> None:
     con = connect(tmp_path)
     _crawl(con, {"h1": _page("样例镇2024年上半年工作总结", "2024-07-15",
-                             "一、主要经济指标\n完成规上工业总产值50.5亿元,同比增长5%。")})
+                             "一、主要经济指标\n固定资产投资完成年度目标的57.2%;完成规上工业总产值50.5亿元,同比增长5%;"
+                             "完成固定资产投资30.6亿元。")})
     _crawl(con, {"year": _page("样例镇2024年工作总结", "2025-01-10",
                                "一、主要经济指标\n全年完成规上工业总产值103.2亿元,同比增长6%。")})
     rows = _panel(con, "industrial_output_above_scale")
@@ -68,6 +69,10 @@ def test_a_half_year_report_then_the_annual_one_are_two_periods(tmp_path: Path) 
         ("2024H1", "actual", Decimal("50.5") * YI, 5.0, False)]
     assert rows[1]["period_raw"] == "2024年上半年" and rows[0]["unit"] == "CNY" and rows[1]["value"] == Decimal("50.5")
     assert "50.5亿元" in rows[1]["quote"] and rows[1]["url"].endswith("/h1.html") and rows[1]["version"] == 1
+    # a completion share (完成年度目标的57.2%) is a share of the target, not a level: the panel keeps the level
+    assert con.execute("SELECT count(*) FROM indicators WHERE canonical = 'fixed_asset_investment'").fetchone() == (2,)
+    assert [(r["period"], r["value_base"]) for r in _panel(con, "fixed_asset_investment")] == [
+        ("2024H1", Decimal("30.6") * YI)]
 
 
 def test_the_actual_published_after_the_estimate_replaces_it(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@
 -- The choice rule (README, "The indicator panel"):
 -- * Candidates: indicators of the current version of each document, read by the latest parser (as in the
 --   `indicators` view), with a canonical key, a period (period_norm: 2024, 2024H1, 2024Q3, 2024M01-09), valid, and
---   a level or a growth rate (a figure masked to nothing says nothing).
+--   a level or a growth rate (a figure masked to nothing says nothing). A completion share (固定资产投资完成年度目标的
+--   87.8%: a pct row whose value is its target_pct) is a share of a target, not a level of the indicator: left out.
 -- * Periods are facts of their own: a half-year figure (2024H1), a 1-9月 figure (2024M01-09) and the annual one
 --   (2024) are three rows; 1-6月 and 上半年 are one period (transforms/period.py writes both as 2024H1).
 -- * Targets and results stay apart: targets compete with targets; actuals and estimates compete for one row, whose
@@ -34,6 +35,7 @@ WITH candidates AS (
                               WHERE j.doc_id = i.doc_id AND j.version = i.version)
       AND i.canonical IS NOT NULL AND i.period_norm IS NOT NULL AND i.valid
       AND (i.value_base IS NOT NULL OR i.yoy_pct IS NOT NULL)
+      AND NOT (i.unit = 'pct' AND i.target_pct IS NOT NULL AND i.value = i.target_pct)
 ), ranked AS (
     SELECT *,
            row_number() OVER fact AS rank,
