@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from .test_pipeline import run_cli
+from .conftest import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -16,44 +17,49 @@ MARKS = "path, rect, line, circle, text"
 
 
 @pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_warehouse(demo_run: tuple[Path, subprocess.CompletedProcess], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's demo warehouse (the report without --out writes into the folder)."""
     warehouse = tmp_path_factory.mktemp("report") / "wh"
-    out = run_cli("demo", "--warehouse", str(warehouse))
-    assert out.returncode == 0, out.stderr
+    shutil.copytree(demo_run[0], warehouse)
     return warehouse
 
 
-def test_report_writes_one_self_contained_file_and_prints_its_path(demo_warehouse: Path, tmp_path: Path) -> None:
-    target = tmp_path / "out" / "report.html"
-    out = run_cli("report", "--warehouse", str(demo_warehouse), "--out", str(target))
+@pytest.fixture(scope="module")
+def report(demo_warehouse: Path) -> Path:
+    """`zwgk report` as a user runs it first: no --out, so the file lands in the warehouse folder."""
+    before = {p.name for p in demo_warehouse.iterdir()}
+    out = run_cli("report", "--warehouse", str(demo_warehouse))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == str(target) and [p.name for p in target.parent.iterdir()] == ["report.html"]
-    html = target.read_text(encoding="utf-8")
+    target = demo_warehouse / "report.html"
+    assert out.stdout.strip() == str(target) and {p.name for p in demo_warehouse.iterdir()} - before == {"report.html"}
+    return target
+
+
+def test_report_writes_one_self_contained_file_and_prints_its_path(report: Path, demo_warehouse: Path,
+                                                                     tmp_path: Path) -> None:
+    html = report.read_text(encoding="utf-8")
     assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)  # nothing loaded from elsewhere
     charts = html.count("<div class='chart'")
     assert charts == html.count("type='application/json'") >= 7  # 4 indicators, targets, masked share, 2 of health
     # --indicator chooses the indicators charted
-    one = tmp_path / "one.html"
+    one = tmp_path / "out" / "one.html"  # its folder is made
     out = run_cli("report", "--warehouse", str(demo_warehouse), "--indicator", "fixed_asset_investment", "--out", str(one))
     assert out.returncode == 0, out.stderr
     text = one.read_text(encoding="utf-8")
     assert "fixed_asset_investment (亿元)" in text and "general_budget_revenue (" not in text
-    # without --out the report lands in the warehouse folder; a missing warehouse is one line on stderr
-    out = run_cli("report", "--warehouse", str(demo_warehouse))
-    assert out.returncode == 0 and out.stdout.strip() == str(demo_warehouse / "report.html")
+    assert out.stdout.strip() == str(one) and [p.name for p in one.parent.iterdir()] == ["one.html"]
+    # a missing warehouse is one line on stderr
     out = run_cli("report", "--warehouse", str(tmp_path / "none"))
     assert out.returncode == 2 and "no warehouse" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_headless_chromium_draws_the_charts_without_the_network(demo_warehouse: Path, tmp_path: Path) -> None:
+def test_headless_chromium_draws_the_charts_without_the_network(report: Path, tmp_path: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("chromium is not installed and `make test` could not install it (Debian: apt-get install "
                     "chromium fonts-wqy-zenhei); the report is not checked in a browser on this machine")
     from playwright.sync_api import Route, sync_playwright
 
-    report = tmp_path / "report.html"
-    assert run_cli("report", "--warehouse", str(demo_warehouse), "--out", str(report)).returncode == 0
     asked: list[str] = []
     errors: list[str] = []
 
