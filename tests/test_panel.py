@@ -87,6 +87,13 @@ def test_the_actual_published_after_the_estimate_replaces_it(tmp_path: Path) -> 
     assert [(r["period"], r["kind"], r["value_base"], r["yoy_pct"], r["conflict"]) for r in rows] == [
         ("2024", "actual", Decimal("82.3") * YI, 9.1, False)]
     assert rows[0]["url"].endswith("/result.html")
+    # an estimate published after the actual (a plan that still quotes its 预计) does not displace it
+    _crawl(con, {"plan": _page("样例镇2025年工作计划", "2025-04-02",
+                               "一、2024年工作回顾\n预计全年完成固定资产投资80亿元,同比增长8%。")})
+    assert con.execute("SELECT kind, period_norm FROM indicators WHERE url LIKE '%/plan.html'").fetchall() == [
+        ("estimate", "2024")]
+    assert [(r["period"], r["kind"], r["value_base"], r["url"].rsplit("/", 1)[1])
+            for r in _panel(con, "fixed_asset_investment")] == [("2024", "actual", Decimal("82.3") * YI, "result.html")]
 
 
 def test_a_target_then_the_result_next_year_meet_in_targets_vs_results(tmp_path: Path) -> None:
