@@ -20,10 +20,12 @@ from transforms import PARSER_VERSION
 from transforms.barriers import attachment_kind, barrier
 from transforms.clean import clean_page
 from transforms.decode import DecodeError, decode_bytes
+from transforms.exact import exact_columns
 from transforms.extract import extract_indicators
 from transforms.html_lines import HtmlError
 from transforms.models import METADATA_FIELDS, Document, Indicator, RawPage
 from transforms.normalise import INDICATOR_SCHEMA, normalise
+from transforms.period import heading_chains, headings_above, resolve_period
 
 SHORT_BODY_CHARS = 400
 
@@ -106,17 +108,33 @@ def _document_row(item: _Outcome) -> dict[str, Any]:
     return row
 
 
+def panel_periods(doc: Document, indicators: list[Indicator]) -> list[tuple[str | None, str | None]]:
+    """(period_norm, period_raw) of each indicator: its clause, the headings above it, the title and the date."""
+    title = doc.metadata.get("title")
+    published = doc.metadata.get("published_at") or doc.metadata.get("written_date")
+    chains = heading_chains(doc.body, title)
+    out = []
+    for ind in indicators:
+        period = resolve_period(kind=ind.kind, quote=ind.quote, raw=ind.raw, extracted=ind.period,
+                                headings=headings_above(doc.body, ind.quote, chains), title=title,
+                                published=str(published) if published else None)
+        out.append((period.period, period.raw))
+    return out
+
+
 def _indicator_rows(done: list[_Outcome]) -> pl.DataFrame:
-    """The batch's indicators in one normalised frame (polars' per-call overhead paid once per batch)."""
+    """The batch's indicators in one normalised frame (polars' per-call overhead paid once per batch), values exact."""
     rows: list[dict[str, Any]] = []
     for item in done:
         if item.document is None or not item.indicators:
             continue
         doc_id = doc_id_for(item.page.portal, item.page.url)
-        rows.extend({**ind.to_dict(), "doc_id": doc_id, "seq": seq} for seq, ind in enumerate(item.indicators))
-    schema = {**INDICATOR_SCHEMA, "doc_id": pl.Utf8, "seq": pl.Int32}
+        periods = panel_periods(item.document, item.indicators)
+        rows.extend({**ind.to_dict(), "doc_id": doc_id, "seq": seq, "period_norm": norm, "period_raw": raw}
+                    for seq, (ind, (norm, raw)) in enumerate(zip(item.indicators, periods, strict=True)))
+    schema = {**INDICATOR_SCHEMA, "doc_id": pl.Utf8, "seq": pl.Int32, "period_norm": pl.Utf8, "period_raw": pl.Utf8}
     frame = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-    return normalise(frame).with_columns(parser_version=pl.lit(PARSER_VERSION))
+    return exact_columns(normalise(frame)).with_columns(parser_version=pl.lit(PARSER_VERSION))
 
 
 def stage_pages(pages: list[RawPage]) -> StagedPages:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from typing import Any
 from uuid import UUID
@@ -15,6 +16,7 @@ from prefect.artifacts import (
 )
 
 from flows.warehouse import LoadResult
+from zwgk.charts import run_chart
 
 MAX_FAILURES_SHOWN = 30
 TOP_INDICATORS = 10
@@ -43,7 +45,7 @@ def publish(summaries: list[Any], result: LoadResult, con: duckdb.DuckDBPyConnec
              "new": s.new, "changed": s.changed, "gone": s.gone, "indicators": result.per_portal.get(s.portal, {}).get("indicators", 0),
              "notes": "; ".join(s.notes)} for s in summaries]
     create_table_artifact(rows, key="crawl-portals", description=f"snapshot {result.snapshot_id}: per-portal counts")
-    create_markdown_artifact(_report(summaries, result, con), key="crawl-report",
+    create_markdown_artifact(_report(summaries, result, con, rows), key="crawl-report",
                              description=f"snapshot {result.snapshot_id}: failures and top indicators")
     health = con.execute("SELECT * FROM portal_health")
     columns = [d[0] for d in health.description]
@@ -56,11 +58,23 @@ def _cell(value: Any) -> Any:
     return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else value
 
 
-def _report(summaries: list[Any], result: LoadResult, con: duckdb.DuckDBPyConnection) -> str:
+def chart_image(rows: list[dict[str, Any]]) -> str:
+    """Pages per portal in this run as an SVG data URI: the Prefect UI renders a markdown image as <img src>, and a
+    data URI needs no server to host the picture (the UI of a machine with no network still shows it)."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(run_chart(rows))
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _report(summaries: list[Any], result: LoadResult, con: duckdb.DuckDBPyConnection,
+            rows: list[dict[str, Any]] | None = None) -> str:
     lines = [f"# Snapshot {result.snapshot_id}", "",
              f"{result.docs_new} new, {result.docs_changed} changed, {result.docs_unchanged} unchanged, "
              f"{result.docs_gone} gone documents; {result.indicators} indicators in new versions; "
              f"{result.pages_failed} pages failed.", ""]
+    if rows:
+        lines += [f"![pages per portal in snapshot {result.snapshot_id}]({chart_image(rows)})", ""]
     notes = [(s.portal, n) for s in summaries for n in s.notes]
     if notes:
         lines += ["## Notes", ""] + [f"- **{portal}**: {note}" for portal, note in notes] + [""]

@@ -13,6 +13,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
@@ -22,10 +23,13 @@ import polars as pl
 from flows.load_locks import LoadLocks, LockTimeout, hold_all, locks_for
 from transforms import PARSER_VERSION
 from transforms.models import METADATA_FIELDS, Document
+from transforms.period import heading_chains, headings_above, resolve_period
 from zwgk import settings
 from zwgk.settings import SQL_DIR, WarehouseLocation
 
-SCHEMA_VERSION = "4"  # 3: loads commit in parts (load_starts); 4: portal_runs and the portal_health view
+# 3: loads commit in parts (load_starts); 4: portal_runs and the portal_health view; 5: exact values (DECIMAL) and
+# panel periods in indicator_rows, the indicator_panel and targets_vs_results views
+SCHEMA_VERSION = "5"
 CATALOG = "zwgk"
 LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Parquet files
 # A crawl load commits every LOAD_COMMIT_VERSIONS new versions: a transaction keeps its inserted rows in memory
@@ -187,8 +191,8 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         row = con.execute("SELECT value FROM zwgk_meta WHERE key = 'schema_version'").fetchone()
         if row and row[0] == SCHEMA_VERSION:
             return
-        if row and row[0] in ("2", "3"):  # tables are only added (IF NOT EXISTS), views and macros replaced
-            _create(con, ("schema", "views", "macros"))
+        if row and row[0] in ("2", "3", "4"):  # tables are added (IF NOT EXISTS), views and macros replaced,
+            _create(con, ("schema", "views", "macros"), rebuild_indicators=True)  # indicator_rows rebuilt (5)
             return
         if row:
             raise WarehouseError(f"warehouse schema {row[0]} was written by an older zwgk (this one writes "
@@ -196,15 +200,57 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _create(con, ("schema", "views", "macros"))
 
 
-def _create(con: duckdb.DuckDBPyConnection, folders: tuple[str, ...]) -> None:
+def _create(con: duckdb.DuckDBPyConnection, folders: tuple[str, ...], rebuild_indicators: bool = False) -> None:
+    """The schema's objects in one transaction; `rebuild_indicators` also rebuilds a schema-2/3/4 indicator_rows."""
+    periods = _stored_periods(con) if rebuild_indicators else None
     con.execute("BEGIN")
+    if periods is not None:
+        con.register("upgrade_periods", periods.to_arrow())
+        con.execute("ALTER TABLE indicator_rows RENAME TO indicator_rows_schema4")
     for folder in folders:
         for path in sql_files(folder):
             con.execute(path.read_text(encoding="utf-8"))
+        if folder == "schema" and periods is not None:
+            con.execute((SQL_DIR / "upgrades" / "5_indicator_rows.sql").read_text(encoding="utf-8"))
+            con.unregister("upgrade_periods")
     con.execute(f"CALL {CATALOG}.set_option('parquet_compression', 'zstd')")
     con.execute("DELETE FROM zwgk_meta WHERE key = 'schema_version'")
     con.execute("INSERT INTO zwgk_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     con.execute("COMMIT")
+
+
+def _stored_periods(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """period_norm and period_raw of every stored indicator row, for the schema-5 rebuild: the period parser
+    (transforms/period.py) run over each row with its own document version's title, date and headings.
+
+    DuckLake cannot change DOUBLE to DECIMAL in place (only widening promotions), so the table is rebuilt, and the
+    new period columns are filled in the same pass. The indicator rows are held in memory (short rows); the bodies
+    stream past once."""
+    pending: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+    for row in con.execute("SELECT doc_id, version, parser_version, seq, kind, quote, raw, period "
+                           "FROM indicator_rows").fetchall():
+        pending.setdefault((row[0], row[1]), []).append(row)
+    out: list[tuple[Any, ...]] = []
+    reader = con.execute(
+        "SELECT doc_id, version, title, coalesce(published_at, CAST(written_date AS VARCHAR)) AS published, body "
+        "FROM version_rows WHERE (doc_id, version) IN (SELECT doc_id, version FROM indicator_rows)"
+    ).to_arrow_reader(500)
+    for batch in reader:
+        for doc_id, version, title, published, body in zip(*(batch.column(i).to_pylist() for i in range(5)),
+                                                          strict=True):
+            rows = pending.pop((doc_id, version), [])
+            chains = heading_chains(body or "", title)
+            for _d, _v, parser, seq, kind, quote, raw, period in rows:
+                found = resolve_period(kind=kind or "actual", quote=quote or "", raw=raw or "", extracted=period,
+                                       headings=headings_above(body or "", quote or "", chains), title=title,
+                                       published=published)
+                out.append((doc_id, version, parser, seq, found.period, found.raw))
+    for rows in pending.values():  # no stored version (a check forbids it): the extractor's period alone
+        for doc_id, version, parser, seq, kind, quote, raw, period in rows:
+            found = resolve_period(kind=kind or "actual", quote=quote or "", raw=raw or "", extracted=period)
+            out.append((doc_id, version, parser, seq, found.period, found.raw))
+    return pl.DataFrame(out, schema={"doc_id": pl.Utf8, "version": pl.Int32, "parser_version": pl.Utf8,
+                                     "seq": pl.Int32, "period_norm": pl.Utf8, "period_raw": pl.Utf8}, orient="row")
 
 
 def doc_id_for(portal: str, url: str) -> str:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +18,21 @@ GOLD = FIXTURES / "gold"
 @pytest.fixture(scope="session")
 def gold_documents() -> dict:
     return json.loads((GOLD / "seeds-documents.json").read_text(encoding="utf-8"))
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "zwgk.cli", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`zwgk demo` into a fresh warehouse, once per session (it takes ~20 s) and its output; tests that write to the
+    warehouse work on a copy (the folder is self-contained)."""
+    warehouse = tmp_path_factory.mktemp("demo") / "wh"
+    out = run_cli("demo", "--warehouse", str(warehouse))
+    assert out.returncode == 0, out.stderr
+    return warehouse, out
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,8 @@ import pytest
 from flows.warehouse import connect
 from mirror.server import Mirror
 from zwgk import cli, settings
+
+from .conftest import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -31,11 +32,6 @@ while not Path(sys.argv[3]).exists():
 print(con.execute("select count(*) from documents").fetchone()[0], flush=True)
 con.execute("COMMIT")
 """
-
-
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zwgk.cli", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -131,11 +127,11 @@ def test_cli_clean_and_extract_on_a_seed() -> None:
     assert rows[0]["name"] == "规上工业总产值" and rows[0]["value_base"] == 77376000000.0
 
 
-def test_demo_twice_then_the_analysis_pack_export_and_reprocess(tmp_path: Path) -> None:
+def test_demo_twice_then_the_analysis_pack_export_and_reprocess(demo_run, tmp_path: Path) -> None:
     """`zwgk demo` itself (ephemeral Prefect API), then everything an analyst does with the demo warehouse."""
     warehouse = str(tmp_path / "demo-wh")
-    first = run_cli("demo", "--warehouse", warehouse)
-    assert first.returncode == 0, first.stderr
+    shutil.copytree(demo_run[0], warehouse)
+    first = demo_run[1]
     from mirror.server import VARIANTS
 
     # the seeds and their follow-up, and the hosts of the other list kinds but the one behind a challenge

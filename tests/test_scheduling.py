@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -53,6 +55,12 @@ def test_overlapping_runs_both_complete_with_their_artifacts(prefect_harness, tm
             assert "jinghu-mirror" in str(table.data)
             progress = next(a for a in artifacts if a.type == "progress")
             assert float(progress.data) == 100.0
+            # the markdown report carries one chart, an SVG drawn by vl-convert, as a data URI the UI shows as <img>
+            report = next(a for a in artifacts if a.type == "markdown")
+            images = re.findall(r"!\[[^\]]*\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", str(report.data))
+            assert len(images) == 1
+            svg = base64.b64decode(images[0]).decode("utf-8")
+            assert svg.startswith("<svg") and "jinghu-mirror" in svg and "pages per portal" in svg
 
 
 def test_a_portal_that_lists_nothing_after_having_documents_fails_the_run(prefect_harness, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""`make ui-check`: a real Prefect server, one crawl of the mirror, and a headless-Chromium screenshot of the
-flow run's artifacts tab (docs/ui-check.png), so the UI's view of a run is checked, not assumed."""
+"""`make ui-check`: a real Prefect server, one crawl of the mirror, and headless-Chromium screenshots of the
+flow run's artifacts tab (docs/ui-check.png) and of `zwgk report` on that crawl's warehouse (docs/report.png),
+so the UI's view of a run and the report are checked, not assumed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOT = ROOT / "docs" / "ui-check.png"
+REPORT_SHOT = ROOT / "docs" / "report.png"
 
 
 def _free_port() -> int:
@@ -34,6 +36,21 @@ def _wait(url: str, seconds: float) -> None:
             pass
         time.sleep(1)
     raise SystemExit(f"ui-check: {url} did not answer within {seconds:.0f}s")
+
+
+def _screenshot_report(browser: str, report: Path) -> None:
+    """The whole report page once its charts are drawn (the chromium CLI cannot wait for them or take a full page)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = chromium.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(report.as_uri())
+            page.wait_for_function("document.querySelectorAll('div.chart svg.marks').length >= 3", timeout=60_000)
+            page.screenshot(path=str(REPORT_SHOT), full_page=True)
+        finally:
+            chromium.close()
 
 
 def main() -> int:
@@ -66,11 +83,16 @@ def main() -> int:
                 subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                 "--window-size=1400,1100", "--virtual-time-budget=20000", f"--screenshot={shot}", url],
                                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180)
+            report = Path(tmp) / "report.html"
+            subprocess.run([sys.executable, "-m", "zwgk.cli", "report", "--warehouse", str(Path(tmp) / "wh"),
+                            "--out", str(report)], env=env, check=True, stdout=subprocess.DEVNULL)
+            _screenshot_report(browser, report)
         finally:
             server.terminate()
             server.wait(timeout=30)
     kinds = sorted({a["type"] for a in artifacts})
-    shots = ", ".join(f"{p.relative_to(ROOT)} ({p.stat().st_size} bytes)" for p in sorted(SHOT.parent.glob("ui-check*.png")))
+    shots = ", ".join(f"{p.relative_to(ROOT)} ({p.stat().st_size} bytes)"
+                      for p in sorted([*SHOT.parent.glob("ui-check*.png"), REPORT_SHOT]))
     print(f"ui-check: flow run {run_id}: artifacts {', '.join(kinds)}; screenshots {shots}")
     return 0 if {"markdown", "progress", "table"} <= set(kinds) else 1
 

@@ -274,7 +274,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 EXPORTED = ("documents", "document_versions", "indicators", "snapshots", "document_changes", "fetch_failures",
-            "portal_health")
+            "portal_health", "indicator_panel", "targets_vs_results")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -302,6 +302,31 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"export failed: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """One self-contained HTML file with the panel's charts (zwgk/report.py); prints its path."""
+    import duckdb
+
+    from flows.warehouse import WarehouseError, connect
+    from zwgk.report import write_report
+
+    warehouse = settings.warehouse_dir(args.warehouse)
+    out = Path(args.out).resolve() if args.out else warehouse / "report.html"
+    try:
+        con = connect(warehouse, read_only=True)
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        path = write_report(con, out, args.indicator, source=str(warehouse))
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror}") from exc
+    except duckdb.Error as exc:
+        raise UserError(f"report failed: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+    print(path)
     return 0
 
 
@@ -364,6 +389,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse")
     p.add_argument("dir")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("report", help="write one self-contained HTML report with charts of the warehouse")
+    p.add_argument("--warehouse")
+    p.add_argument("--indicator", action="append", metavar="KEY",
+                   help="a canonical indicator key to chart (repeatable; default: those with the most publishers)")
+    p.add_argument("--out", metavar="FILE", help="where to write the HTML (default: report.html in the warehouse)")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("serve", help="run each portal's crawl on its schedule (Prefect deployments)")
     _portal_arguments(p)
     p.add_argument("--limit", type=int, default=settings.SERVE_LIMIT,
