@@ -28,7 +28,11 @@ WRITER = "writer"
 POLL_S = 0.05
 
 
-class LockTimeout(RuntimeError):
+class LockError(RuntimeError):
+    """The locks cannot be had: the catalog's server is out of reach, or a lock stayed held too long."""
+
+
+class LockTimeout(LockError):
     """A lock stayed held by another live load for longer than the wait allowed."""
 
 
@@ -119,9 +123,13 @@ class PostgresLoadLocks:
         import psycopg
 
         keepalive = settings.LOCK_KEEPALIVE_S
-        self.db = psycopg.connect(conninfo, autocommit=True, application_name=f"zwgk-load-{os.getpid()}",
-                                  keepalives=1, keepalives_idle=keepalive, keepalives_interval=keepalive,
-                                  keepalives_count=3, tcp_user_timeout=keepalive * 4 * 1000)
+        try:
+            self.db = psycopg.connect(conninfo, autocommit=True, application_name=f"zwgk-load-{os.getpid()}",
+                                      keepalives=1, keepalives_idle=keepalive, keepalives_interval=keepalive,
+                                      keepalives_count=3, tcp_user_timeout=keepalive * 4 * 1000,
+                                      connect_timeout=int(settings.CONNECT_TIMEOUT_S))
+        except psycopg.Error as exc:
+            raise LockError(f"cannot reach the catalog's PostgreSQL for its locks: {str(exc).splitlines()[0]}") from exc
 
     def portal_locks(self, portals: Iterable[str]) -> list[str]:
         return [f"portal:{p}" for p in portals]

@@ -20,7 +20,7 @@ import duckdb
 import duckdb_extensions
 import polars as pl
 
-from flows.load_locks import LoadLocks, LockTimeout, hold_all, locks_for
+from flows.load_locks import LoadLocks, LockError, LockTimeout, hold_all, locks_for
 from transforms import PARSER_VERSION
 from transforms.models import METADATA_FIELDS, Document
 from transforms.period import heading_chains, headings_above, resolve_period
@@ -81,7 +81,10 @@ def connect(folder: Path, read_only: bool = False, config: Path | None = None) -
     folder.mkdir(parents=True, exist_ok=True)
     if not location.data_path:
         (folder / "data").mkdir(parents=True, exist_ok=True)
-    locks = locks_for(_catalog_name(location), folder)
+    try:
+        locks = locks_for(_catalog_name(location), folder)
+    except LockError as exc:
+        raise WarehouseError(public_catalog(f"cannot open warehouse {location.catalog}: {exc}")) from exc
     try:
         with locks.hold("schema"):  # two first runs, on any machines, must not create the catalog at once
             if location.postgres is None:
@@ -125,7 +128,7 @@ def _open(location: WarehouseLocation, read_only: bool) -> duckdb.DuckDBPyConnec
     except (duckdb.Error, ModuleNotFoundError) as exc:
         con.close()
         where = public_catalog(location.catalog) if location.postgres is not None else str(location.folder)
-        raise WarehouseError(f"cannot open warehouse {where}: {str(exc).splitlines()[0]}") from exc
+        raise WarehouseError(public_catalog(f"cannot open warehouse {where}: {str(exc).splitlines()[0]}")) from exc
     con.execute(f"USE {CATALOG}")
     return con
 
@@ -364,15 +367,18 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     Every table stays append-only (no UPDATE). The DuckLake commit of the last part carries the crawl snapshot id
     in its message, which maps each crawl snapshot to the lake version that holds it (`snapshot_versions`).
     """
-    locks = locks_for(_catalog_path(con), _folder(con))
+    try:
+        locks = locks_for(_catalog_path(con), _folder(con))
+    except LockError as exc:
+        raise WarehouseError(public_catalog(f"load not started: {exc}")) from exc
     try:
         with hold_all(locks, locks.portal_locks(batch.portals)):
             result = _load_owned(con, batch, locks)
         if not result.already_loaded:
             _maintain(con, locks, result.snapshot_id)
         return result
-    except LockTimeout as exc:
-        raise WarehouseError(f"load not started: {exc}") from exc
+    except LockError as exc:
+        raise WarehouseError(public_catalog(f"load not started: {exc}")) from exc
     finally:
         locks.close()
 
