@@ -296,8 +296,15 @@ def crawl(portals: list[Portal], warehouse: str, config: str | None = None) -> C
 
 @flow(name="scheduled-crawl", log_prints=True,
       task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.PORTAL_WORKERS))  # type: ignore[arg-type]  # as crawl
-def scheduled_crawl(config: str, portals: list[str], warehouse: str) -> CrawlSummary:
-    """What a deployment runs: the config is read at run time, so edits apply to the next scheduled run."""
-    chosen = [p for p in settings.load_portals(Path(config)) if p.name in portals]
-    return crawl.fn(portals=chosen, warehouse=warehouse, config=config)
+def scheduled_crawl(config: str | None, portals: list[str], warehouse: str | None) -> CrawlSummary:
+    """What a deployment runs: the config is read at run time, so edits apply to the next scheduled run. A config or
+    warehouse left None is this machine's (ZWGK_CONFIG, ZWGK_WAREHOUSE, else the defaults): a worker's own."""
+    path = settings.config_path(config)
+    configured = {p.name: p for p in settings.load_portals(path)}
+    missing = [name for name in portals if name not in configured]
+    if missing:
+        raise settings.ConfigError(f"portal(s) {', '.join(missing)} not in {path} on this machine: add them to that "
+                                   "config, or delete their deployments (zwgk deploy lists the stale ones)")
+    return crawl.fn(portals=[configured[name] for name in portals], warehouse=str(settings.warehouse_dir(warehouse)),
+                    config=str(path))
 

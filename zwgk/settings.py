@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 DEFAULT_CONFIG = PROJECT_ROOT / "portals.toml"
+DEFAULT_POOL = "zwgk"  # the Prefect process work pool `zwgk deploy` puts the crawls on
 
 USER_AGENT = "zwgk/0.1 (+https://github.com/zwgk/zwgk; open data crawler for disclosure portals)"
 CONNECT_TIMEOUT_S = 10.0
@@ -156,7 +157,7 @@ class WarehouseLocation:
 
 
 def _warehouse_table(config: Path | None) -> dict[str, Any]:
-    path = config or (Path(os.environ["ZWGK_CONFIG"]) if os.environ.get("ZWGK_CONFIG") else DEFAULT_CONFIG)
+    path = config or config_path()
     if config is None and not path.exists():
         return {}
     try:
@@ -201,3 +202,11 @@ def api_startup_timeout() -> float:
 
 def user_agent() -> str:
     return os.environ.get("ZWGK_USER_AGENT", USER_AGENT)
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """The portal config: --config, else ZWGK_CONFIG, else the checkout's portals.toml (a worker reads its own)."""
+    if explicit:
+        return Path(explicit).resolve()
+    env = os.environ.get("ZWGK_CONFIG")
+    return Path(env).resolve() if env else DEFAULT_CONFIG
