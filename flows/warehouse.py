@@ -116,7 +116,8 @@ def _open(location: WarehouseLocation, read_only: bool) -> duckdb.DuckDBPyConnec
         extensions.append("httpfs")
     try:
         for extension in extensions:
-            duckdb_extensions.import_extension(extension, con=con)
+            duckdb_extensions.import_extension(extension, con=con)  # installs it; httpfs is not loaded by that
+            con.execute(f"LOAD {extension}")
         if location.remote_data:
             object_store_secret(con)
         try:

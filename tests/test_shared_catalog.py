@@ -289,3 +289,44 @@ def test_a_bad_catalog_is_one_clear_line_without_the_password(tmp_path: Path) ->
     assert done.returncode != 0
     assert "cannot open warehouse postgres:" in done.stderr and "s3cret" not in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_data_on_object_storage_through_an_s3_compatible_server(postgres, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PostgreSQL catalog and s3:// data (moto's S3 server on 127.0.0.1): loads, zwgk sql and time travel, with
+    credentials and endpoint from the usual AWS_* variables, and nothing written to the local folder's data."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        for key, value in {"AWS_ACCESS_KEY_ID": "zwgk", "AWS_SECRET_ACCESS_KEY": "zwgk-secret",
+                           "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint}.items():
+            monkeypatch.setenv(key, value)
+        s3 = boto3.client("s3", endpoint_url=endpoint)
+        s3.create_bucket(Bucket="zwgk")
+        monkeypatch.setenv("ZWGK_CATALOG", f"postgres:{postgres.create_database(f'objects_{time.monotonic_ns()}')}")
+        monkeypatch.setenv("ZWGK_DATA_PATH", "s3://zwgk/lake")
+        wh = tmp_path / "wh"
+        con = connect(wh)
+        load(con, _batch("a", range(20)))
+        load(con, _batch("a", range(10, 30)))
+        con.close()
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="zwgk", Prefix="lake/").get("Contents", [])]
+        assert any("/version_rows/" in k for k in keys) and all(k.endswith(".parquet") for k in keys), keys
+        assert not (wh / "data").exists() or not any((wh / "data").rglob("*.parquet"))
+        done = subprocess.run([sys.executable, "-m", "zwgk.cli", "sql", "--format", "json",
+                               "SELECT (SELECT count(*) FROM documents) AS now, "
+                               "(SELECT count(*) FROM documents_as_of(1)) AS then"],
+                              env={**os.environ, "ZWGK_WAREHOUSE": str(wh)}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == [{"now": 20, "then": 20}]
+        con = connect(wh, read_only=True)
+        _assert_checks(con)
+        assert con.execute("SELECT count(*) FROM document_versions").fetchone() == (30,)
+        con.close()
+    finally:
+        server.stop()
