@@ -22,6 +22,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Protocol
 
+from flows.locks import held_by_someone
 from zwgk import settings
 
 WRITER = "writer"
@@ -83,17 +84,7 @@ class FileLoadLocks:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def is_held(self, name: str) -> bool:
-        path = self.folder / _lock_file_name(name)
-        try:
-            with open(path, "rb") as handle:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    return True
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                return False
-        except FileNotFoundError:
-            return False
+        return held_by_someone(self.folder / _lock_file_name(name))
 
     def close(self) -> None:
         pass

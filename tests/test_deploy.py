@@ -27,6 +27,7 @@ import requests
 
 from flows.warehouse import SQL_DIR, connect
 from mirror.server import Mirror, column_slots, synthetic_articles
+from tests.processes import alive, descendants
 from zwgk import settings
 from zwgk.cli import main
 
@@ -80,33 +81,14 @@ def _tail(path: Path, chars: int = 3000) -> str:
         return ""
 
 
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _kill_machine(worker: subprocess.Popen[bytes]) -> set[int]:
     """What a worker machine dying does to its processes: SIGKILL to the worker's process group and to the flow
     run's, which Prefect starts in a session of its own (and to anything else the run started)."""
-    pids = {worker.pid} | _descendants(worker.pid)
+    pids = {worker.pid} | descendants(worker.pid)
     groups = set()
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
@@ -263,7 +245,7 @@ def test_deployed_crawls_run_on_two_workers_and_survive_a_killed_one(postgres, t
                     if r.id not in ran_on and r.infrastructure_pid:
                         pid = int(str(r.infrastructure_pid).rsplit(":", 1)[-1])
                         for n, w in workers.items():
-                            if pid in _descendants(w.pid):
+                            if pid in descendants(w.pid):
                                 ran_on[r.id] = n
                 return runs if all(r.state is not None and r.state.is_final() for r in runs) else None
 
@@ -312,9 +294,9 @@ def test_deployed_crawls_run_on_two_workers_and_survive_a_killed_one(postgres, t
             victim = ran_on[doomed]
             killed = _kill_machine(workers[victim])
             deadline = time.monotonic() + 15
-            while any(_alive(p) for p in killed) and time.monotonic() < deadline:
+            while any(alive(p) for p in killed) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert not any(_alive(p) for p in killed), "processes of the killed worker remain"
+            assert not any(alive(p) for p in killed), "processes of the killed worker remain"
             mirror.latency = 0.0
             after_kill = _warehouse()  # opens, every check passes
             assert after_kill["snapshots"] == before["snapshots"]  # nothing of the dead run is visible

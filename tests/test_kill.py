@@ -20,34 +20,15 @@ import pytest
 from flows.locks import held_by_someone
 from flows.warehouse import SQL_DIR, connect
 from mirror.server import Mirror, column_slots, synthetic_articles
+from tests.processes import alive, descendants
 
 pytestmark = pytest.mark.slow
 
 PAGES = 240
 
 
-def _state(pid: int) -> str | None:
-    """The process state letter, None when there is no such process (a zombie is 'Z': it runs nothing)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[0]
 
 
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def _load_running(wh: Path) -> bool:
@@ -103,7 +84,7 @@ def test_sigkill_at_any_moment_leaves_nothing_that_stops_the_next_run(tmp_path: 
             return sum(1 for r in mirror.requests if "/art/" in r[3])
 
         moments: list[tuple[str, Callable[[subprocess.Popen[str]], bool]]] = [
-            ("the Prefect API is starting", lambda proc: bool(_descendants(proc.pid))),
+            ("the Prefect API is starting", lambda proc: bool(descendants(proc.pid))),
             ("articles are being fetched", lambda proc: articles_fetched() >= 40),
             ("the load is committing its parts", lambda proc: _load_running(wh) and _unfinished_loads(wh) == 1),
         ]
@@ -112,13 +93,13 @@ def test_sigkill_at_any_moment_leaves_nothing_that_stops_the_next_run(tmp_path: 
             mirror.requests.clear()
             proc = start()
             _wait_for(lambda proc=proc, condition=condition: condition(proc), 240, what, proc)  # type: ignore[misc]
-            spawned = _descendants(proc.pid)
+            spawned = descendants(proc.pid)
             proc.send_signal(signal.SIGKILL)
             assert proc.wait(timeout=30) == -signal.SIGKILL
             deadline = time.monotonic() + 15
-            while any(_state(pid) not in (None, "Z") for pid in spawned) and time.monotonic() < deadline:
+            while any(alive(pid) for pid in spawned) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert all(_state(pid) in (None, "Z") for pid in spawned), f"{what}: processes of the killed run remain"
+            assert all(not alive(pid) for pid in spawned), f"{what}: processes of the killed run remain"
             assert _snapshots(wh) == before, what  # consistent, and nothing half-loaded became visible
         assert _unfinished_loads(wh) == 1  # the last kill left a started load behind, as a dead run does
 
