@@ -1,6 +1,9 @@
 """One crawl in its own process, timed without Prefect's start-up, with the peak memory of its process tree.
 
-    python -m bench.crawl_once CONFIG WAREHOUSE     # prints one JSON line
+    python -m bench.crawl_once CONFIG WAREHOUSE [BARRIER]    # prints one JSON line
+
+With BARRIER, the crawl prints "ready" once Prefect is up and starts when that file exists: crawls in several
+processes (workers) start together.
 
 `crawl_in_process` is the caller's side: a fresh process per crawl, as `zwgk crawl` runs.
 """
@@ -75,6 +78,10 @@ def main() -> None:
 
     with prefect_api():  # the private API `zwgk crawl` runs against
         warm_up()
+        if len(sys.argv) > 3:
+            print("ready", flush=True)
+            while not Path(sys.argv[3]).exists():
+                time.sleep(0.01)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started, cpu = time.perf_counter(), time.process_time()

@@ -76,10 +76,10 @@ def score(gold: Path, pages: Path, out: Path) -> str:
     return f"F1 {f1.group(1) if f1 else '?'} ({accuracies})"
 
 
-def serve_mirror(pages: int, seed: int, folder: Path) -> tuple[subprocess.Popen[bytes], Path]:
+def serve_mirror(pages: int, seed: int, folder: Path, *options: str) -> tuple[subprocess.Popen[bytes], Path]:
     config = folder / f"portal-{pages}.toml"
     proc = subprocess.Popen([sys.executable, "-m", "mirror", "--pages", str(pages), "--seed", str(seed),
-                             "--config-out", str(config)], cwd=ROOT)
+                             "--config-out", str(config), *options], cwd=ROOT)
     for _ in range(600):
         if config.exists():
             return proc, config
@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
     from bench.snapshots import snapshot_history
+    from bench.workers import worker_figures
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-") as tmp:
@@ -188,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
                         "<= 2%", f"{cmd} SNAPSHOTS={args.snapshots}"))
         rows.append(Row(f"as-of query (indicators_as_of({args.snapshots // 2}) count) (ms)", f"{history.as_of_ms:.0f}", "",
                         f"{cmd} SNAPSHOTS={args.snapshots}"))
+
+        shared = worker_figures(args.pages, args.seed, folder / "workers", pages)
+        rows.append(Row(f"{args.pages} pages on 2 hosts into a PostgreSQL catalog, rate limits off: one worker pinned to "
+                        "one core / two workers pinned to a core each (pages/s)",
+                        f"{shared.speed_up:.2f}x ({shared.one_worker_pages_s:.0f} / {shared.two_workers_pages_s:.0f})",
+                        ">= 1.6x", cmd))
+        rows.append(Row(f"load of one snapshot ({len(pages)} pages): SQLite catalog / PostgreSQL catalog (s)",
+                        f"{shared.sqlite_load_s:.2f} / {shared.postgres_load_s:.2f}", "", cmd))
     table = render(rows)
     print(table)
     Path(args.out).write_text(document(table), encoding="utf-8")

@@ -26,7 +26,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.discover import policy_for
-from flows.load_slot import ensure_load_limit, load_slot
 from flows.pool import ProcessingPool, StagedBatch
 from flows.process import stage_pages
 from flows.progress import RunProgress
@@ -189,9 +188,8 @@ class PortalEmptied(RuntimeError):
 
 @task(cache_policy=NO_CACHE)
 def load_snapshot(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
-    """One writer at a time across all flow runs (the limit), one transaction per snapshot (the loader)."""
-    with load_slot():
-        return load(con, batch)
+    """Loads of other portals, from any machine, run beside this one; the catalog's locks keep them apart."""
+    return load(con, batch)
 
 
 class StagedFeed:
@@ -247,11 +245,11 @@ def _close_batch(batch: CrawlBatch, portals: list[Portal], futures: dict[str, Pr
 
 
 @flow(name="crawl", log_prints=True, task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.PORTAL_WORKERS))  # type: ignore[arg-type]  # prefect types TaskRunner invariantly
-def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
-    """One crawl run over the given portals; pages that fail are recorded, never fatal."""
+def crawl(portals: list[Portal], warehouse: str, config: str | None = None) -> CrawlSummary:
+    """One crawl run over the given portals; pages that fail are recorded, never fatal. `config` is the file whose
+    [warehouse] table says where the warehouse lives (default: ZWGK_CONFIG, then portals.toml; the environment wins)."""
     started = datetime.now(UTC)
-    ensure_load_limit()
-    con = connect(Path(warehouse))  # one connection for the run: opening a warehouse costs ~0.25 s
+    con = connect(Path(warehouse), config=Path(config) if config else None)  # one connection for the run: opening a warehouse costs ~0.25 s
     with closing(con), staging_area(Path(warehouse).resolve()) as folder, HostScheduler() as scheduler:
         validators, had_documents, failing = _warehouse_state(con)
         batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
@@ -298,8 +296,15 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
 
 @flow(name="scheduled-crawl", log_prints=True,
       task_runner=ThreadPoolTaskRunner[Any](max_workers=settings.PORTAL_WORKERS))  # type: ignore[arg-type]  # as crawl
-def scheduled_crawl(config: str, portals: list[str], warehouse: str) -> CrawlSummary:
-    """What a deployment runs: the config is read at run time, so edits apply to the next scheduled run."""
-    chosen = [p for p in settings.load_portals(Path(config)) if p.name in portals]
-    return crawl.fn(portals=chosen, warehouse=warehouse)
+def scheduled_crawl(config: str | None, portals: list[str], warehouse: str | None) -> CrawlSummary:
+    """What a deployment runs: the config is read at run time, so edits apply to the next scheduled run. A config or
+    warehouse left None is this machine's (ZWGK_CONFIG, ZWGK_WAREHOUSE, else the defaults): a worker's own."""
+    path = settings.config_path(config)
+    configured = {p.name: p for p in settings.load_portals(path)}
+    missing = [name for name in portals if name not in configured]
+    if missing:
+        raise settings.ConfigError(f"portal(s) {', '.join(missing)} not in {path} on this machine: add them to that "
+                                   "config, or delete their deployments (zwgk deploy lists the stale ones)")
+    return crawl.fn(portals=[configured[name] for name in portals], warehouse=str(settings.warehouse_dir(warehouse)),
+                    config=str(path))
 

@@ -22,7 +22,7 @@ def file_lock(path: Path) -> Iterator[None]:
 def held_by_someone(path: Path) -> bool:
     """Whether a live process holds the lock right now (a lock left by a dead one is free)."""
     try:
-        with open(path, "a+b") as lock:
+        with open(path, "rb") as lock:  # never creates the file: probing a name leaves nothing behind
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

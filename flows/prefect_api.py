@@ -18,10 +18,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO
 
 import requests
 
+from flows.locks import file_lock
 from flows.orphans import die_with
 from zwgk import settings
 
@@ -73,7 +75,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def prefect_api() -> Iterator[str]:
     """Every Prefect call inside talks to this API; a private one is stopped on the way out (or dies with us)."""
     global _private_url
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
     configured = PREFECT_API_URL.value()
     if configured:
@@ -84,12 +86,21 @@ def prefect_api() -> Iterator[str]:
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     # what the server says goes to a file, read only if it fails to start: a pipe nobody reads fills up, and a
     # closed one made the server answer 500 when it logged
+    home = Path(get_current_settings().home)
+    home.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen([sys.executable, "-m", "flows.prefect_api", str(os.getpid()), str(port)], env=env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                                cwd=settings.PROJECT_ROOT)
+        # one start at a time per PREFECT_HOME: two first runs at once migrated one database together and one failed
+        # ("index ... already exists")
+        with file_lock(home / "private-api-start.lock"):
+            proc = subprocess.Popen([sys.executable, "-m", "flows.prefect_api", str(os.getpid()), str(port)], env=env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                    cwd=settings.PROJECT_ROOT)
+            try:
+                _wait_healthy(proc, url, settings.api_startup_timeout(), log)
+            except BaseException:
+                _stop(proc)
+                raise
         try:
-            _wait_healthy(proc, url, settings.api_startup_timeout(), log)
             # no heartbeats: a private API runs no service that reads them, and the heartbeat thread made every flow
             # run wait up to a second at its end (it sleeps in one-second steps before it sees the stop)
             with temporary_settings(updates={PREFECT_API_URL: url, "flows.heartbeat_frequency": None}):

@@ -13,7 +13,6 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.load_slot import ensure_load_limit, load_slot
 from flows.pool import ProcessingPool, StagedBatch
 from flows.progress import RunProgress
 from flows.staging import read_staged, staging_area
@@ -60,8 +59,7 @@ def reprocess_snapshot(warehouse: str) -> LoadResult:
             progress.finish()
             batch = CrawlBatch(kind="reprocess", started_at=datetime.now(UTC), portals=sorted({r[1] for r in rows}),
                                pages=read_staged(paths), pages_listed=len(rows))
-            with load_slot():
-                return load(con, batch)
+            return load(con, batch)
     finally:
         con.close()
 
@@ -69,5 +67,4 @@ def reprocess_snapshot(warehouse: str) -> LoadResult:
 @flow(name="reprocess", log_prints=True)
 def reprocess(warehouse: str) -> LoadResult:
     """One snapshot: documents whose cleaned output changed get a new version; the rest keep theirs."""
-    ensure_load_limit()
     return reprocess_snapshot(warehouse)

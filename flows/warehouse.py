@@ -1,13 +1,15 @@
-"""The DuckLake warehouse: a SQLite catalog and Parquet files in one folder, versioned per crawl."""
+"""The DuckLake warehouse: a catalog (SQLite in the folder, or a shared PostgreSQL) and Parquet files, versioned per crawl."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +20,12 @@ import duckdb
 import duckdb_extensions
 import polars as pl
 
-from flows.locks import file_lock
+from flows.load_locks import LoadLocks, LockError, LockTimeout, hold_all, locks_for
 from transforms import PARSER_VERSION
 from transforms.models import METADATA_FIELDS, Document
 from transforms.period import heading_chains, headings_above, resolve_period
-from zwgk.settings import SQL_DIR
+from zwgk import settings
+from zwgk.settings import SQL_DIR, WarehouseLocation
 
 # 3: loads commit in parts (load_starts); 4: portal_runs and the portal_health view; 5: exact values (DECIMAL) and
 # panel periods in indicator_rows, the indicator_panel and targets_vs_results views
@@ -50,44 +53,118 @@ def sql_files(folder: str) -> list[Path]:
     return sorted((SQL_DIR / folder).glob("*.sql"))
 
 
-def attach_statement(folder: Path, read_only: bool = False) -> str:
-    """The ATTACH a user types into the plain DuckDB client, with paths resolved from the warehouse folder."""
-    options = f"DATA_PATH {sql_string(folder / 'data')}, OVERRIDE_DATA_PATH true"
+def attach_statement(location: WarehouseLocation, read_only: bool = False, new_catalog: bool = False) -> str:
+    """The ATTACH a user types into the plain DuckDB client (with `LOAD postgres` first for a PostgreSQL catalog).
+
+    The SQLite catalog names the folder's data path on every attach (the folder may move); a shared catalog keeps
+    the data path it was created with unless this machine's configuration names one (its mount of the share)."""
+    options = []
+    if location.postgres is None or location.data_path or new_catalog:
+        options.append(f"DATA_PATH {sql_string(location.data)}, OVERRIDE_DATA_PATH true")
     if read_only:
-        options += ", READ_ONLY"
-    catalog = sql_string(f"ducklake:sqlite:{folder / 'catalog.sqlite'}")
-    return f"ATTACH {catalog} AS {CATALOG} ({options})"
+        options.append("READ_ONLY")
+    suffix = f" ({', '.join(options)})" if options else ""
+    return f"ATTACH {sql_string('ducklake:' + _catalog_name(location))} AS {CATALOG}{suffix}"
 
 
-def connect(folder: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    folder = folder.resolve()
-    if read_only and not (folder / "catalog.sqlite").exists():
+def connect(folder: Path, read_only: bool = False, config: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The warehouse of a folder, where its [warehouse] configuration says its catalog and data live."""
+    try:
+        location = settings.warehouse_location(folder, config)
+    except settings.ConfigError as exc:
+        raise WarehouseError(str(exc)) from exc
+    folder = location.folder
+    if location.postgres is None and read_only and not (folder / "catalog.sqlite").exists():
         raise WarehouseError(f"no warehouse at {folder}: run `zwgk crawl` or `zwgk demo` first, or pass --warehouse DIR")
     if read_only:
-        return _open(folder, read_only)
-    (folder / "data").mkdir(parents=True, exist_ok=True)
-    with file_lock(folder / ".open.lock"):  # two first runs must not create the catalog at once
-        _wal_catalog(folder / "catalog.sqlite")
-        return _open(folder, read_only)
-
-
-def _open(folder: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    for extension in ("sqlite", "ducklake", "icu"):
-        duckdb_extensions.import_extension(extension, con=con)
+        return _open(location, read_only)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not location.data_path:
+        (folder / "data").mkdir(parents=True, exist_ok=True)
     try:
-        con.execute(attach_statement(folder, read_only))
-    except duckdb.Error as exc:
-        con.close()
+        locks = locks_for(_catalog_name(location), folder)
+    except LockError as exc:
+        raise WarehouseError(public_catalog(f"cannot open warehouse {location.catalog}: {exc}")) from exc
+    try:
+        with locks.hold("schema"):  # two first runs, on any machines, must not create the catalog at once
+            if location.postgres is None:
+                _wal_catalog(folder / "catalog.sqlite")
+            con = _open(location, read_only)
+            try:
+                _ensure_schema(con)
+            except BaseException:
+                con.close()
+                raise
+    except LockTimeout as exc:
         raise WarehouseError(f"cannot open warehouse {folder}: {exc}") from exc
-    con.execute(f"USE {CATALOG}")
-    if not read_only:
-        try:
-            _ensure_schema(con)
-        except BaseException:
-            con.close()
-            raise
+    finally:
+        locks.close()
     return con
+
+
+def _catalog_name(location: WarehouseLocation) -> str:
+    """The catalog as DuckLake names it after `ducklake:` (and duckdb_databases() reports it)."""
+    if location.postgres is not None:
+        return f"postgres:{location.postgres}"
+    return f"sqlite:{location.folder / 'catalog.sqlite'}"
+
+
+def _open(location: WarehouseLocation, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    extensions = ["ducklake", "icu", "postgres" if location.postgres is not None else "sqlite"]
+    if location.remote_data:
+        extensions.append("httpfs")
+    try:
+        for extension in extensions:
+            duckdb_extensions.import_extension(extension, con=con)  # installs it; httpfs is not loaded by that
+            con.execute(f"LOAD {extension}")
+        if location.remote_data:
+            object_store_secret(con)
+        try:
+            con.execute(attach_statement(location, read_only))
+        except duckdb.Error as exc:
+            if location.postgres is None or location.data_path or "data_path is not set" not in str(exc):
+                raise
+            con.execute(attach_statement(location, read_only, new_catalog=True))  # a new shared catalog: the folder's
+    except (duckdb.Error, ModuleNotFoundError) as exc:
+        con.close()
+        where = public_catalog(location.catalog) if location.postgres is not None else str(location.folder)
+        raise WarehouseError(public_catalog(f"cannot open warehouse {where}: {str(exc).splitlines()[0]}")) from exc
+    con.execute(f"USE {CATALOG}")
+    return con
+
+
+def public_catalog(catalog: str) -> str:
+    """A catalog string fit for messages and logs: a password in the connection string is masked."""
+    return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", catalog)
+
+
+def _catalog_path(con: duckdb.DuckDBPyConnection) -> str:
+    """What the attached catalog is: `postgres:<conninfo>` or `sqlite:<file>`."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = ?", [CATALOG]).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _folder(con: duckdb.DuckDBPyConnection) -> Path:
+    """The warehouse folder of a SQLite catalog (its locks live beside it)."""
+    return Path(_catalog_path(con).removeprefix("sqlite:")).parent
+
+
+def object_store_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """An S3 secret from the usual AWS_* variables, unless the user keeps DuckDB secrets of their own."""
+    key = os.environ.get("AWS_ACCESS_KEY_ID")
+    if not key:
+        return  # persistent DuckDB secrets (CREATE PERSISTENT SECRET) are found by DuckDB itself
+    fields = {"KEY_ID": key, "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+              "REGION": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"}
+    if os.environ.get("AWS_SESSION_TOKEN"):
+        fields["SESSION_TOKEN"] = os.environ["AWS_SESSION_TOKEN"]
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:  # an S3-compatible store (MinIO, Ceph, a cloud's own): host[:port], path-style URLs
+        parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        fields.update(ENDPOINT=parts.netloc, URL_STYLE="path", USE_SSL="true" if parts.scheme == "https" else "false")
+    body = ", ".join(f"{k} {sql_string(v)}" for k, v in fields.items())
+    con.execute(f"CREATE OR REPLACE SECRET zwgk_object_store (TYPE s3, {body})")
 
 
 _SQLITE_WAL_HEADER = b"\x02\x02"  # bytes 18-19 of a SQLite database file: read and write versions 2 = WAL
@@ -255,6 +332,7 @@ def fetch_state(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, s
             SELECT portal, url, etag, last_modified, snapshot_id,
                    row_number() OVER (PARTITION BY portal, url ORDER BY snapshot_id DESC) AS rn
             FROM fetches WHERE error IS NULL AND (etag IS NOT NULL OR last_modified IS NOT NULL)
+              AND snapshot_id IN (SELECT snapshot_id FROM snapshots)
         ) WHERE rn = 1 ORDER BY snapshot_id
         """
     ).fetchall()
@@ -275,26 +353,57 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     """One snapshot: versions, raw pages, fetch outcomes, indicators, checks; visible whole or not at all.
 
     A crawl load commits in parts (every LOAD_COMMIT_VERSIONS new versions: a recrawl that changed little is one
-    commit) under a snapshot id recorded in `load_starts`;
-    the views show only snapshots in `snapshots`, which the last transaction writes after closing replaced
-    versions, then runs the checks and commits. A load that dies leaves only invisible parts, which the next load
-    discards first. Loads of one warehouse take a file lock, so an unfinished load found under the lock is always
-    a dead one. Every table stays append-only (no UPDATE: rewritten rows would pile up small files). The DuckLake
-    commit of the last part carries the crawl snapshot id in its message, which maps each crawl snapshot to the
-    lake version that holds it (`snapshot_versions`, `AT (VERSION => v)`).
+    commit) under a snapshot id recorded in `load_starts`; the views show only snapshots in `snapshots`, which the
+    last transaction writes with the closed versions and the portal runs, after the checks. Loads run at once from
+    any number of processes and machines, kept apart by the catalog's own locks (flows/load_locks.py):
+
+    - each portal's lock for the whole load, so a document's versions only ever change under one load;
+    - a short allocation lock to take the next snapshot id, max(load_starts, snapshots) + 1, and commit its
+      `load_starts` row while holding the load's owner lock "load:<id>" (kept to the last commit): a started load
+      whose owner lock is free died, one whose lock is held is running, whatever its age;
+    - DuckLake treats a delete and a concurrent insert on one table as a conflict, so the rows of dead loads
+      (invisible already) are deleted, and small files merged, only while no other load is running; until then
+      they are skipped: a new version numbers past a dead one, and raw pages count only from committed loads.
+
+    Every table stays append-only (no UPDATE). The DuckLake commit of the last part carries the crawl snapshot id
+    in its message, which maps each crawl snapshot to the lake version that holds it (`snapshot_versions`).
     """
-    with _load_lock(con):
+    try:
+        locks = locks_for(_catalog_path(con), _folder(con))
+    except LockError as exc:
+        raise WarehouseError(public_catalog(f"load not started: {exc}")) from exc
+    try:
+        with hold_all(locks, locks.portal_locks(batch.portals)):
+            result = _load_owned(con, batch, locks)
+        if not result.already_loaded:
+            _maintain(con, locks, result.snapshot_id)
+        return result
+    except LockError as exc:
+        raise WarehouseError(public_catalog(f"load not started: {exc}")) from exc
+    finally:
+        locks.close()
+
+
+def _load_owned(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, locks: LoadLocks) -> LoadResult:
+    with locks.hold("alloc"):
+        done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ?", [batch.run_id]).fetchone()
+        if done:
+            return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
+        dead = _dead_loads(con, locks)
+        snapshot_id = int(con.execute(  # type: ignore[index]
+            "SELECT coalesce(greatest((SELECT max(snapshot_id) FROM snapshots), "
+            "(SELECT max(snapshot_id) FROM load_starts)), 0) + 1").fetchone()[0])
+        owner = locks.hold(f"load:{snapshot_id}")
+        owner.__enter__()
+        try:  # committed before the allocation lock is let go: the next allocator sees the id taken
+            _transaction(con, "INSERT INTO load_starts VALUES (?, ?, ?)", [snapshot_id, batch.run_id, datetime.now(UTC)])
+        except BaseException:
+            owner.__exit__(None, None, None)
+            raise
+    try:
         con.execute("BEGIN")
         try:
-            done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ?", [batch.run_id]).fetchone()
-            if done:
-                con.execute("ROLLBACK")
-                return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
-            _discard_unfinished(con)
-            snapshot_id = int(con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0])  # type: ignore[index]
-            # committed with the first part: a load of fewer new versions is still a single commit
-            con.execute("INSERT INTO load_starts VALUES (?, ?, ?)", [snapshot_id, batch.run_id, datetime.now(UTC)])
-            result = _load(con, batch, snapshot_id)
+            result = _load(con, batch, snapshot_id, dead)
             _run_checks(con)
             con.execute(f"CALL {CATALOG}.set_commit_message('zwgk', ?, extra_info => ?)",
                         [f"{batch.kind} snapshot {snapshot_id}", json.dumps({"snapshot_id": snapshot_id})])
@@ -303,33 +412,66 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
             with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
                 con.execute("ROLLBACK")
             raise
-    flush_inlined(con)
-    if result.snapshot_id % COMPACT_EVERY == 0:
-        compact(con)
-    return result
+        return result
+    finally:
+        owner.__exit__(None, None, None)
 
 
-@contextmanager
-def _load_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One load at a time per warehouse, across processes; the kernel releases it when a loader dies."""
-    data_path = con.execute("SELECT value FROM ducklake_options(?) WHERE option_name = 'data_path'",
-                            [CATALOG]).fetchone()
-    folder = Path(str(data_path[0])).parent if data_path else Path(".")
-    with file_lock(folder / ".load.lock"):
-        yield
+def _transaction(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object]) -> None:
+    con.execute("BEGIN")
+    try:
+        con.execute(sql, parameters)
+        con.execute("COMMIT")
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
 
 
-def _discard_unfinished(con: duckdb.DuckDBPyConnection) -> None:
-    """Rows of loads that died before their last commit: invisible already, removed so their ids can be reused."""
-    dead = [r[0] for r in con.execute("SELECT DISTINCT snapshot_id FROM load_starts "
-                                      "WHERE snapshot_id NOT IN (SELECT snapshot_id FROM snapshots)").fetchall()]
-    if not dead:
-        return
-    con.execute("DELETE FROM indicator_rows WHERE (doc_id, version) IN "
-                "(SELECT doc_id, version FROM version_rows WHERE list_contains(?, valid_from))", [dead])
-    for table, column in (("version_rows", "valid_from"), ("version_ends", "valid_to"), ("fetches", "snapshot_id"),
-                          ("raw_pages", "first_snapshot")):
-        con.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [dead])
+def _unfinished(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [int(r[0]) for r in con.execute("SELECT DISTINCT snapshot_id FROM load_starts WHERE snapshot_id NOT IN "
+                                           "(SELECT snapshot_id FROM snapshots) ORDER BY 1").fetchall()]
+
+
+def _dead_loads(con: duckdb.DuckDBPyConnection, locks: LoadLocks) -> list[int]:
+    """Started loads whose owner died; deleted here if no load is running (called under the allocation lock)."""
+    unfinished = _unfinished(con)
+    dead = [s for s in unfinished if not locks.is_held(f"load:{s}")]
+    if dead and len(dead) == len(unfinished):
+        _discard(con, dead)
+        return []
+    return dead
+
+
+def _discard(con: duckdb.DuckDBPyConnection, dead: list[int]) -> None:
+    """Rows of loads that died before their last commit: invisible already, removed with their load_starts rows."""
+    con.execute("BEGIN")
+    try:
+        con.execute("DELETE FROM indicator_rows WHERE (doc_id, version) IN "
+                    "(SELECT doc_id, version FROM version_rows WHERE list_contains(?, valid_from))", [dead])
+        for table, column in (("version_rows", "valid_from"), ("version_ends", "valid_to"),
+                              ("fetches", "snapshot_id"), ("raw_pages", "first_snapshot"),
+                              ("portal_runs", "snapshot_id"), ("load_starts", "snapshot_id")):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [dead])
+        con.execute("COMMIT")
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+
+
+def _maintain(con: duckdb.DuckDBPyConnection, locks: LoadLocks, snapshot_id: int) -> None:
+    """Flush inlined rows and merge small files, only while no other load runs (it rewrites what they append to)."""
+    try:
+        with locks.hold("alloc", timeout=settings.MAINTENANCE_WAIT_S):
+            _dead_loads(con, locks)
+            if _unfinished(con):
+                return  # a load is running: the next load that finds itself alone does it
+            flush_inlined(con)
+            if snapshot_id % COMPACT_EVERY == 0:
+                compact(con)
+    except LockTimeout:
+        return  # maintenance only: the data is correct without it
 
 
 def compact(con: duckdb.DuckDBPyConnection) -> None:
@@ -416,7 +558,7 @@ def _count_fetches(result: LoadResult, fetches: pl.DataFrame, stored: set[str]) 
             _counter(result, portal, "fetched")
 
 
-def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -> LoadResult:
+def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int, dead: list[int]) -> LoadResult:
     """Writes the snapshot's rows, committing a part every LOAD_COMMIT_VERSIONS new versions (crawls only: a reprocess
     adds indicator rows to versions that are already visible, so it stays one transaction), and leaves the last
     transaction open with the snapshot row written."""
@@ -425,7 +567,11 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
         row[0]: (row[1], row[2])
         for row in con.execute("SELECT doc_id, version, content_sha256 FROM documents").fetchall()
     }
-    known_raw = {r[0] for r in con.execute("SELECT content_sha256 FROM raw_pages").fetchall()}
+    # numbers taken by loads that died and are not deleted yet (another load was running): never given out again
+    taken = dict(con.execute("SELECT doc_id, max(version) FROM version_rows WHERE list_contains(?, valid_from) "
+                             "GROUP BY doc_id", [dead]).fetchall()) if dead else {}
+    known_raw = {r[0] for r in con.execute(  # of committed loads only: a running or dead load's rows may never be
+        "SELECT content_sha256 FROM raw_pages WHERE first_snapshot IN (SELECT snapshot_id FROM snapshots)").fetchall()}
     tables = {name: _Table(con, name) for name in ("fetches", "raw_pages", "version_rows", "indicator_rows")}
     close_ids: list[str] = []
     reparse = batch.kind == "reprocess"
@@ -454,7 +600,7 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int) -
                     versions[doc_id] = previous[0]  # new parser, same text: indicators re-derived
                     parsed_now.add((doc_id, previous[0]))
                 continue
-            version = 1 if previous is None else previous[0] + 1
+            version = max(0 if previous is None else previous[0], taken.get(doc_id, 0)) + 1
             if previous is None:
                 result.docs_new += 1
                 _counter(result, portal, "new")

@@ -59,3 +59,14 @@ def run_at_once(target: Callable[[], object], count: int, timeout: float) -> lis
     for t in threads:
         t.join(timeout=timeout)
     return outcomes
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the session; each test creates its own database on it."""
+    from mirror.postgres import postgres_server, server_bin
+
+    if server_bin() is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
+    with postgres_server() as server:
+        yield server

@@ -2,13 +2,13 @@
 
 Before: Prefect's ephemeral API server outlived a killed crawl (5 kills in 8), and a kill while the load held the
 `zwgk-warehouse-load` slot left the slot taken for good, so every later load on the machine waited an hour and failed.
+Loads now lock with the catalog's own locks (flows/load_locks.py), which die with their holder.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,52 +17,32 @@ from pathlib import Path
 
 import pytest
 
-from flows.load_slot import HOLDER_LOCK
 from flows.locks import held_by_someone
 from flows.warehouse import SQL_DIR, connect
 from mirror.server import Mirror, column_slots, synthetic_articles
-from zwgk import settings
+from tests.processes import alive, descendants
 
 pytestmark = pytest.mark.slow
 
 PAGES = 240
 
 
-def _state(pid: int) -> str | None:
-    """The process state letter, None when there is no such process (a zombie is 'Z': it runs nothing)."""
+
+
+
+
+def _load_running(wh: Path) -> bool:
+    """A load between its first and last commit: it holds its owner lock "load:<id>"."""
+    return any(held_by_someone(path) for path in (wh / ".locks").glob("load_*.lock"))
+
+
+def _unfinished_loads(wh: Path) -> int:
+    con = connect(wh, read_only=True)
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[0]
-
-
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _active_load_slots(prefect_home: Path) -> int:
-    db = prefect_home / "prefect.db"
-    if not db.exists():
-        return 0
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as con:
-        try:
-            row = con.execute("SELECT active_slots FROM concurrency_limit_v2 WHERE name = ?",
-                              [settings.LOAD_LOCK_NAME]).fetchone()
-        except sqlite3.OperationalError:  # tables not migrated yet
-            return 0
-    return int(row[0]) if row else 0
+        return int(con.execute("SELECT count(*) FROM load_starts WHERE snapshot_id NOT IN "
+                               "(SELECT snapshot_id FROM snapshots)").fetchone()[0])
+    finally:
+        con.close()
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen[str]) -> None:
@@ -104,29 +84,30 @@ def test_sigkill_at_any_moment_leaves_nothing_that_stops_the_next_run(tmp_path: 
             return sum(1 for r in mirror.requests if "/art/" in r[3])
 
         moments: list[tuple[str, Callable[[subprocess.Popen[str]], bool]]] = [
-            ("the Prefect API is starting", lambda proc: bool(_descendants(proc.pid))),
+            ("the Prefect API is starting", lambda proc: bool(descendants(proc.pid))),
             ("articles are being fetched", lambda proc: articles_fetched() >= 40),
-            ("the load holds the slot", lambda proc: held_by_someone(home / HOLDER_LOCK) and _active_load_slots(home) == 1),
+            ("the load is committing its parts", lambda proc: _load_running(wh) and _unfinished_loads(wh) == 1),
         ]
         for what, condition in moments:
             before = _snapshots(wh)
             mirror.requests.clear()
             proc = start()
             _wait_for(lambda proc=proc, condition=condition: condition(proc), 240, what, proc)  # type: ignore[misc]
-            spawned = _descendants(proc.pid)
+            spawned = descendants(proc.pid)
             proc.send_signal(signal.SIGKILL)
             assert proc.wait(timeout=30) == -signal.SIGKILL
             deadline = time.monotonic() + 15
-            while any(_state(pid) not in (None, "Z") for pid in spawned) and time.monotonic() < deadline:
+            while any(alive(pid) for pid in spawned) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert all(_state(pid) in (None, "Z") for pid in spawned), f"{what}: processes of the killed run remain"
+            assert all(not alive(pid) for pid in spawned), f"{what}: processes of the killed run remain"
             assert _snapshots(wh) == before, what  # consistent, and nothing half-loaded became visible
-        assert _active_load_slots(home) == 1  # the last kill left the slot taken, as a dead run does
+        assert _unfinished_loads(wh) == 1  # the last kill left a started load behind, as a dead run does
 
         done = subprocess.run([sys.executable, "-m", "zwgk.cli", "crawl", "--config", str(config)], env=env,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert f"killed: listed {PAGES}, fetched {PAGES}" in done.stdout
     assert _snapshots(wh) == 1
-    assert _active_load_slots(home) == 0
+    assert _unfinished_loads(wh) == 0  # the dead load's parts were discarded by the next one
+    assert not _load_running(wh)
     assert not any((wh / "staging").iterdir())  # the killed runs' staged batches are gone too

@@ -249,7 +249,9 @@ def _start_load(wh: Path, batch: Path) -> subprocess.Popen[str]:
     batch: the loader imports no more than a load needs."""
     proc = subprocess.Popen([sys.executable, "-c", LOADER, str(wh), str(batch), str(Path(__file__).parents[1])],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "loading", proc.stderr
+    assert proc.stdout is not None and proc.stderr is not None
+    if proc.stdout.readline().strip() != "loading":
+        pytest.fail(f"the loader did not start: {proc.stderr.read()}")
     return proc
 
 

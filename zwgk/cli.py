@@ -74,7 +74,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _portals(config: str | None, names: list[str] | None) -> tuple[settings.Portal, ...]:
-    path = Path(config) if config else settings.DEFAULT_CONFIG
+    path = settings.config_path(config)
     try:
         portals = settings.load_portals(path)
     except settings.ConfigError as exc:
@@ -91,7 +91,7 @@ class RunFailed(Exception):
     """The snapshot was committed but the run must be looked at: printed after the summary, exit status 1."""
 
 
-def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
+def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path, config: str | None = None) -> Any:
     from flows.crawl import PortalEmptied, crawl
     from flows.prefect_api import ApiStartError, prefect_api
     from flows.warehouse import WarehouseError
@@ -99,7 +99,7 @@ def _run_crawl(portals: tuple[settings.Portal, ...], warehouse: Path) -> Any:
 
     try:
         with prefect_api(), run_progress("crawl"):
-            return crawl(portals=list(portals), warehouse=str(warehouse))
+            return crawl(portals=list(portals), warehouse=str(warehouse), config=config)
     except (WarehouseError, ApiStartError) as exc:
         raise UserError(str(exc)) from exc
     except PortalEmptied as exc:
@@ -120,7 +120,8 @@ def _print_summary(summary: Any) -> None:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     portals = _portals(args.config, args.portal)
-    _print_summary(_run_crawl(portals, settings.warehouse_dir(args.warehouse)))
+    config = str(Path(args.config).resolve()) if args.config else None
+    _print_summary(_run_crawl(portals, settings.warehouse_dir(args.warehouse), config))
     return 0
 
 
@@ -256,7 +257,11 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from zwgk.console import run_progress
 
     warehouse = settings.warehouse_dir(args.warehouse)
-    if not (warehouse / "catalog.sqlite").exists():
+    try:
+        embedded = settings.warehouse_location(warehouse).postgres is None
+    except settings.ConfigError as exc:
+        raise UserError(str(exc)) from exc
+    if embedded and not (warehouse / "catalog.sqlite").exists():
         raise UserError(f"no warehouse at {warehouse}: nothing to reprocess (pass --warehouse DIR)")
     try:
         with prefect_api(), run_progress("reprocess"):
@@ -331,10 +336,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from flows.crawl import scheduled_crawl
 
-    config = Path(args.config).resolve() if args.config else settings.DEFAULT_CONFIG
-    portals = [p for p in _portals(str(config), args.portal) if p.schedule]
-    if not portals:
-        raise UserError(f"no portal in {config} has a schedule; add schedule = \"0 3 * * *\" (cron) to one")
+    config = settings.config_path(args.config)
+    portals = _scheduled(config, args.portal)
     if not os.environ.get("PREFECT_API_URL"):
         raise UserError("PREFECT_API_URL is not set: start the server with `make ui` and export "
                         "PREFECT_API_URL=http://127.0.0.1:4200/api")
@@ -346,6 +349,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ]
     print(f"serving {len(deployments)} deployments: {', '.join(p.name + ' (' + str(p.schedule) + ')' for p in portals)}")
     serve(*deployments, limit=args.limit)  # type: ignore[arg-type]  # sync context: to_deployment returned values
+    return 0
+
+
+def _scheduled(config: Path, names: list[str] | None) -> list[settings.Portal]:
+    """The chosen portals of the config that have a schedule; none is a mistake, and so is a named one without."""
+    portals = _portals(str(config), names)
+    unscheduled = [p.name for p in portals if not p.schedule]
+    if names and unscheduled:
+        raise UserError(f"portal(s) {', '.join(unscheduled)} in {config} have no schedule; "
+                        "add schedule = \"0 3 * * *\" (cron)")
+    scheduled = [p for p in portals if p.schedule]
+    if not scheduled:
+        raise UserError(f"no portal in {config} has a schedule; add schedule = \"0 3 * * *\" (cron) to one")
+    return scheduled
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """One deployment per scheduled portal on a process work pool of the Prefect API in PREFECT_API_URL; workers on
+    any machine run them (flows/deploy.py)."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.deploy import DeployError, api_error, deploy, stale_deployments
+
+    config = settings.config_path(args.config)
+    portals = _scheduled(config, args.portal)
+    api = PREFECT_API_URL.value()
+    if not api:
+        raise UserError("PREFECT_API_URL is not set: point it at the shared Prefect server, e.g. export "
+                        "PREFECT_API_URL=http://prefect.example.internal:4200/api")
+    # fixed in the deployments only when given: otherwise each worker uses its own ZWGK_CONFIG / ZWGK_WAREHOUSE
+    fixed_config = str(config) if args.config else None
+    fixed_warehouse = str(settings.warehouse_dir(args.warehouse)) if args.warehouse else None
+    try:
+        created, deployed = deploy(portals, args.pool, fixed_config, fixed_warehouse)
+        stale = [] if args.portal else stale_deployments(args.pool, {d.name for d in deployed})
+    except DeployError as exc:
+        raise UserError(str(exc)) from exc
+    except Exception as exc:
+        message = api_error(exc, str(api))
+        if message is None:
+            raise
+        raise UserError(message) from exc
+    print(f"work pool {args.pool} (process) {'created' if created else 'exists'} on {api}")
+    where = (f"config {fixed_config or 'of each worker (ZWGK_CONFIG or its portals.toml)'}, "
+             f"warehouse {fixed_warehouse or 'of each worker (ZWGK_WAREHOUSE, ZWGK_CATALOG, ZWGK_DATA_PATH)'}")
+    for d in deployed:
+        print(f"deployed scheduled-crawl/{d.name}: portal {d.portal}, cron \"{d.schedule}\", pool {args.pool}; {where}")
+    for name in stale:
+        print(f"stale scheduled-crawl/{name}: on pool {args.pool} but not in {config}; "
+              f"remove it with `prefect deployment delete scheduled-crawl/{name}`")
+    print(f"workers run them: prefect worker start --pool {args.pool}  (on any machine with zwgk and PREFECT_API_URL)")
     return 0
 
 
@@ -395,6 +449,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=settings.SERVE_LIMIT,
                    help="flow runs at once: after downtime the backlog does not start all together")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("deploy", help="each portal's schedule as a Prefect deployment on a process work pool, "
+                                      "for `prefect worker start --pool zwgk` on any machine")
+    _portal_arguments(p)
+    p.add_argument("--pool", default=settings.DEFAULT_POOL, help="the process work pool (created when missing)")
+    p.set_defaults(func=cmd_deploy)
     p = sub.add_parser("sql", help="run read-only SQL against the warehouse")
     p.add_argument("--warehouse")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")

@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 DEFAULT_CONFIG = PROJECT_ROOT / "portals.toml"
+DEFAULT_POOL = "zwgk"  # the Prefect process work pool `zwgk deploy` puts the crawls on
 
 USER_AGENT = "zwgk/0.1 (+https://github.com/zwgk/zwgk; open data crawler for disclosure portals)"
 CONNECT_TIMEOUT_S = 10.0
@@ -34,12 +35,12 @@ BATCHES_PER_WORKER = 2  # processing jobs queued per worker: a worker never wait
 PROGRESS_EVERY_S = 1.0  # how often progress reaches the Prefect artifact and the command line
 MAX_LIST_PAGES = 200  # list requests per column and run (column pages, dataproxy windows, unit pages)
 ERROR_BODY_BYTES = 256 * 1024  # kept of a refused or failed answer: enough to name a challenge or login wall
-LOAD_LOCK_NAME = "zwgk-warehouse-load"  # Prefect global concurrency limit (1 slot) serialising loads
 SERVE_LIMIT = 2  # scheduled crawl runs at once under `zwgk serve`
-LOAD_WAIT_S = 3600.0  # how long a load waits for another run's load to finish
-# The load slot's lease: a run that dies holding the slot stops renewing it, and a shared Prefect server takes the
-# slot back this long after (its repossessor); a private API's dead holders are found at once (flows/load_slot.py).
-LOAD_LEASE_S = 60.0
+LOAD_WAIT_S = 3600.0  # how long a load waits for another load of the same portals to finish
+# A PostgreSQL session that holds a load's locks is dropped this long after its machine went silent (TCP keepalive),
+# so a loader that lost power is not taken for a live one for hours.
+LOCK_KEEPALIVE_S = 10
+MAINTENANCE_WAIT_S = 5.0  # how long a finished load waits to merge files; it skips them when another load is busy
 API_STARTUP_TIMEOUT_S = 180.0  # a fresh PREFECT_HOME runs its database migrations first
 API_SHUTDOWN_GRACE_S = 1.0  # the private Prefect API, its parent gone: a clean shutdown this long, then exit
 
@@ -130,6 +131,59 @@ def load_portals(path: Path) -> tuple[Portal, ...]:
     return parse_portals(text, str(path))
 
 
+@dataclass(frozen=True)
+class WarehouseLocation:
+    """Where one warehouse lives: its folder (local state: SQLite catalog, locks, staging), its DuckLake catalog
+    and its data path, which a team shares across machines."""
+
+    folder: Path
+    catalog: str = "sqlite"  # "sqlite" (catalog.sqlite in the folder) or "postgres:<libpq connection string>"
+    data_path: str = ""  # a folder, a shared path or s3://...; empty: <folder>/data/
+
+    @property
+    def postgres(self) -> str | None:
+        """The libpq connection string of a PostgreSQL catalog, None for the embedded SQLite one."""
+        return self.catalog.removeprefix("postgres:") if self.catalog.startswith("postgres:") else None
+
+    @property
+    def data(self) -> str:
+        if not self.data_path:
+            return str(self.folder / "data") + "/"
+        return self.data_path if self.data_path.endswith("/") else self.data_path + "/"
+
+    @property
+    def remote_data(self) -> bool:
+        return "://" in self.data_path
+
+
+def _warehouse_table(config: Path | None) -> dict[str, Any]:
+    path = config or config_path()
+    if config is None and not path.exists():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("warehouse", {})
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}; pass --config FILE") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    if not isinstance(table, dict) or not all(isinstance(table.get(k, ""), str) for k in ("catalog", "data_path")):
+        raise ConfigError(f"{path}: [warehouse] catalog and data_path must be strings")
+    return table
+
+
+def warehouse_location(folder: Path, config: Path | None = None) -> WarehouseLocation:
+    """The [warehouse] table of the config file, then ZWGK_CATALOG / ZWGK_DATA_PATH (the environment wins)."""
+    table = _warehouse_table(config)
+    catalog = os.environ.get("ZWGK_CATALOG") or table.get("catalog") or "sqlite"
+    data_path = os.environ.get("ZWGK_DATA_PATH") or table.get("data_path") or ""
+    if catalog != "sqlite" and not (catalog.startswith("postgres:") and catalog.removeprefix("postgres:").strip()):
+        raise ConfigError(f"warehouse catalog {catalog!r}: use \"sqlite\" or \"postgres:\" + a libpq connection "
+                          "string, e.g. postgres:dbname=zwgk host=db.internal user=zwgk")
+    if data_path and "://" not in data_path:
+        data_path = str(Path(data_path).expanduser().resolve())
+    return WarehouseLocation(folder=folder.resolve(), catalog=catalog, data_path=data_path)
+
+
 def warehouse_dir(explicit: str | Path | None = None) -> Path:
     if explicit:
         return Path(explicit).resolve()
@@ -148,3 +202,11 @@ def api_startup_timeout() -> float:
 
 def user_agent() -> str:
     return os.environ.get("ZWGK_USER_AGENT", USER_AGENT)
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """The portal config: --config, else ZWGK_CONFIG, else the checkout's portals.toml (a worker reads its own)."""
+    if explicit:
+        return Path(explicit).resolve()
+    env = os.environ.get("ZWGK_CONFIG")
+    return Path(env).resolve() if env else DEFAULT_CONFIG

@@ -8,10 +8,11 @@ WITH runs AS (  -- runs of committed snapshots only
 ), last_success AS (
     SELECT portal, max(snapshot_id) AS snapshot_id, arg_max(finished_at, snapshot_id) AS finished_at
     FROM runs WHERE state NOT LIKE 'failed%' GROUP BY portal
-), newest AS (  -- when each portal's newest document was first stored
-    SELECT v.portal, max(s.finished_at) AS first_stored_at
-    FROM version_rows v JOIN snapshots s ON s.snapshot_id = v.valid_from
-    WHERE v.version = 1 GROUP BY v.portal
+), newest AS (  -- when each portal's newest document was first stored (its first version need not be 1:
+    SELECT portal, max(first_stored_at) AS first_stored_at  -- a load that died may have held that number)
+    FROM (SELECT v.portal, min(s.finished_at) AS first_stored_at
+          FROM version_rows v JOIN snapshots s ON s.snapshot_id = v.valid_from GROUP BY v.portal, v.doc_id)
+    GROUP BY portal
 )
 SELECT l.portal,
        l.snapshot_id AS last_run_snapshot,
