@@ -27,17 +27,9 @@ from flows.locks import file_lock
 from flows.orphans import die_with
 from zwgk import settings
 
-_private_url: str | None = None  # the API this process started, while it runs
-
 
 class ApiStartError(RuntimeError):
     """The private Prefect API did not come up: the message carries what it printed."""
-
-
-def private_api_url() -> str | None:
-    """The URL of the private API when this process runs one: then only processes of this machine that share
-    PREFECT_HOME can hold the API's concurrency slots."""
-    return _private_url
 
 
 def _free_port() -> int:
@@ -74,7 +66,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @contextlib.contextmanager
 def prefect_api() -> Iterator[str]:
     """Every Prefect call inside talks to this API; a private one is stopped on the way out (or dies with us)."""
-    global _private_url
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
     configured = PREFECT_API_URL.value()
@@ -104,12 +95,10 @@ def prefect_api() -> Iterator[str]:
             # no heartbeats: a private API runs no service that reads them, and the heartbeat thread made every flow
             # run wait up to a second at its end (it sleeps in one-second steps before it sees the stop)
             with temporary_settings(updates={PREFECT_API_URL: url, "flows.heartbeat_frequency": None}):
-                _private_url = url
                 try:
                     yield url
                 finally:
                     _drain_to(url)
-                    _private_url = None
         finally:
             _stop(proc)
 
