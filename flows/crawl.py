@@ -93,7 +93,6 @@ class PortalResult:
 
 class WarehouseState(NamedTuple):
     validators: dict[str, tuple[str | None, str | None]]  # doc_id -> (etag, last_modified) of its last fetch
-    documents: dict[str, int]  # documents per portal
     failing: set[str]  # URLs whose latest fetch failed
 
 
@@ -252,9 +251,18 @@ def _result_of(future: PrefectFuture[Any], portal: Portal) -> PortalResult:
 
 
 def _warehouse_state(con: duckdb.DuckDBPyConnection) -> WarehouseState:
-    return WarehouseState(fetch_state(con),
-                          dict(con.execute("SELECT portal, count(*) FROM documents GROUP BY portal").fetchall()),
-                          {r[0] for r in con.execute("SELECT url FROM fetch_failures").fetchall()})
+    return WarehouseState(fetch_state(con), {r[0] for r in con.execute("SELECT url FROM fetch_failures").fetchall()})
+
+
+def _emptied(con: duckdb.DuckDBPyConnection, summaries: dict[str, PortalSummary]) -> list[str]:
+    """Portals that listed nothing though they have documents (asked after the load: a portal that listed nothing
+    had nothing marked gone, so its documents are those it had before)."""
+    silent = [name for name, s in summaries.items() if s.listed == 0]
+    if not silent:
+        return []
+    held = dict(con.execute("SELECT portal, count(*) FROM documents WHERE list_contains(?, portal) GROUP BY portal",
+                            [silent]).fetchall())
+    return [name for name in silent if held.get(name, 0) > 0]
 
 
 class PortalEmptied(RuntimeError):
@@ -269,6 +277,7 @@ class PortalEmptied(RuntimeError):
 @task(cache_policy=NO_CACHE)
 def load_snapshot(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     """One writer at a time across all flow runs (the limit), one transaction per snapshot (the loader)."""
+    ensure_load_limit()  # here, not before the crawl: the load waits for the lists anyway
     with load_slot():
         return load(con, batch)
 
@@ -306,7 +315,8 @@ def _wait_all(futures: Iterable[PrefectConcurrentFuture[Any]], progress: RunProg
         done, _ = wait(pending, timeout=settings.PROGRESS_EVERY_S, return_when=FIRST_COMPLETED)
         for inner in done:
             pending.pop(inner).wait()  # keeps the final state, with its data, on the Prefect future
-        progress.publish()
+        if pending:  # the last one is published by progress.finish()
+            progress.publish()
 
 
 def _close_batch(batch: CrawlBatch, portals: list[Portal], futures: dict[str, PrefectFuture[Any]],
@@ -330,7 +340,6 @@ def _close_batch(batch: CrawlBatch, portals: list[Portal], futures: dict[str, Pr
 def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
     """One crawl run over the given portals; pages that fail are recorded, never fatal."""
     started = datetime.now(UTC)
-    ensure_load_limit()
     with ExitStack() as closing_last, staging_area(Path(warehouse).resolve()) as folder, HostScheduler() as scheduler:
         batch = CrawlBatch(kind="crawl", started_at=started, portals=[p.name for p in portals])
         summaries: dict[str, PortalSummary] = {}
@@ -377,12 +386,12 @@ def crawl(portals: list[Portal], warehouse: str) -> CrawlSummary:
             summary.fetched, summary.unchanged, summary.failed = per.get("fetched", 0), per.get("unchanged", 0), per.get("failed", 0)
             summary.new, summary.changed, summary.gone = per.get("new", 0), per.get("changed", 0), per.get("gone", 0)
         publish(list(summaries.values()), result, con)
+        emptied = _emptied(con, summaries)
     outcome = CrawlSummary(
         snapshot_id=result.snapshot_id, portals=list(summaries.values()), indicators=result.indicators,
         docs_new=result.docs_new, docs_changed=result.docs_changed, docs_unchanged=result.docs_unchanged,
         docs_gone=result.docs_gone,
     )
-    emptied = [name for name, s in summaries.items() if s.listed == 0 and state.documents.get(name, 0) > 0]
     if emptied:
         raise PortalEmptied(outcome, emptied)  # the run fails visibly; what it found is committed
     return outcome
