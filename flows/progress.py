@@ -80,10 +80,10 @@ class RunProgress:
         with self._lock:
             snapshot = Snapshot(self.listed, self.done, dict(self.failed), self._eta(), self._finished, final)
             self._finished = []
-        update_progress_artifact(self._artifact, 100.0 * snapshot.done / max(snapshot.listed, 1) if snapshot.listed else 0.0)
+        share = 100.0 if final else 100.0 * snapshot.done / snapshot.listed if snapshot.listed else 0.0
+        update_progress_artifact(self._artifact, share)
         for callback in list(_watchers):
             callback(snapshot)
 
     def finish(self) -> None:
-        self.publish(force=True, final=True)
-        update_progress_artifact(self._artifact, 100.0)
+        self.publish(force=True, final=True)  # one update at the end: each costs the API a round trip

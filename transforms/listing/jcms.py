@@ -24,7 +24,16 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from transforms.listing.jsobject import object_after
-from transforms.listing.links import HostPolicy, anchors_in, entry_link, resolve, sort_links, soup
+from transforms.listing.links import (
+    HostPolicy,
+    anchors_in,
+    entry_link,
+    lxml_anchors_in,
+    lxml_tree,
+    resolve,
+    sort_links,
+    soup,
+)
 from transforms.listing.model import ListAnswer, ListRequest, ReadResult
 
 DEFAULT_PERPAGE = 15
@@ -68,12 +77,17 @@ def records(inner: str, base: str, portal: str, hosts: HostPolicy) -> ReadResult
     out = ReadResult(structure="jcms")
     if not fragments:
         return out
-    doc = soup("".join(f'<div class="zwgk-record">{f}</div>' for f in fragments))
+    markup = "".join(f'<div class="zwgk-record">{f}</div>' for f in fragments)
     picked = []
-    for holder in doc.find_all("div", class_="zwgk-record"):
-        choice = entry_link(anchors_in(holder, base))
-        if choice is not None:
-            picked.append(choice)
+    tree = lxml_tree(markup)
+    if tree is not None:
+        holders = (d for d in tree.iter("div") if "zwgk-record" in (d.get("class") or "").split())
+        picked = [c for holder in holders if (c := entry_link(lxml_anchors_in(holder, base))) is not None]
+    else:
+        for holder in soup(markup).find_all("div", class_="zwgk-record"):
+            choice = entry_link(anchors_in(holder, base))
+            if choice is not None:
+                picked.append(choice)
     links = sort_links(picked, portal, hosts, pattern=re.compile(r"."))  # every picked link is an entry
     out.refs, out.attachments, out.other_hosts = links.articles, links.attachments, links.other_hosts
     if len(_RECORD_OPEN.findall(inner)) > len(fragments):

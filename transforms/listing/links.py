@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from transforms.models import ArticleRef
 
@@ -143,17 +144,88 @@ def hidden(tag: Tag) -> bool:
     return False
 
 
+_ITEM_TAGS = frozenset(("li", "tr", "dd", "p"))
+
+
 def anchors_in(node: Tag | BeautifulSoup, base: str) -> list[tuple[str, str | None, str]]:
-    """Every visible link under `node`, with the text of the list item around it (where a date usually stands)."""
+    """Every visible link under `node`, with the text of the list item around it (where a date usually stands).
+
+    The tree is walked by hand: find_all / find_parent build a matcher per call, which was half the cost of
+    reading a JCMS window (2,000 records: 0.20 of 0.71 s under cProfile)."""
     out = []
-    for a in node.find_all("a", href=True):
-        if hidden(a):
+    for a in node.descendants:
+        if not isinstance(a, Tag) or a.name != "a" or a.get("href") is None or hidden(a):
             continue
         url = resolve(str(a.get("href")), base)
         if url is None:
             continue
-        item = a.find_parent(("li", "tr", "dd", "p")) or a.parent
+        item = next((p for p in a.parents if p.name in _ITEM_TAGS), None) or a.parent
         out.append((url, title_of(a), text_of(item) if isinstance(item, Tag) else text_of(a)))
+    return out
+
+
+# The same reading on lxml's own tree, for markup read in bulk (JCMS records: 2,000 of them cost 0.09 s to build
+# as a BeautifulSoup tree and 0.015 s as lxml's, measured). bs4 builds its tree from this very parser (lxml's HTML
+# parser, recovering), so the elements, attributes and strings are the same; get_text's rules are kept below.
+_NOT_TEXT = frozenset(("script", "style", "template", "rt", "rp"))  # bs4 types their strings apart; get_text skips them
+
+
+def lxml_tree(markup: str) -> etree._Element | None:
+    """`markup` parsed as `soup(markup)` parses it, as lxml elements; None when the parser gives up."""
+    parser = etree.HTMLParser(recover=True)
+    try:
+        parser.feed(markup)
+        return parser.close()
+    except etree.Error:
+        return None
+
+
+def _strings(node: etree._Element, out: list[str]) -> None:
+    if node.text and isinstance(node.tag, str) and node.tag not in _NOT_TEXT:
+        out.append(node.text)
+    if isinstance(node.tag, str) and node.tag not in _NOT_TEXT:
+        for child in node:
+            _strings(child, out)
+            if child.tail:
+                out.append(child.tail)
+
+
+def lxml_text(node: etree._Element, separator: str) -> str:
+    """bs4's `get_text(separator)` on the same element: text of comments, scripts, styles and templates left out."""
+    if any(isinstance(a.tag, str) and a.tag in _NOT_TEXT for a in node.iterancestors()):
+        return ""
+    out: list[str] = []
+    _strings(node, out)
+    return separator.join(out)
+
+
+def _lxml_hidden(node: etree._Element) -> bool:
+    el: etree._Element | None = node
+    while el is not None:
+        if "hidden" in el.attrib or _HIDDEN_STYLE.search(el.get("style") or ""):
+            return True
+        el = el.getparent()
+    return False
+
+
+def lxml_anchors_in(node: etree._Element, base: str) -> list[tuple[str, str | None, str]]:
+    """`anchors_in` on lxml's tree."""
+    out = []
+    for a in node.iter("a"):
+        href = a.get("href")
+        if href is None or _lxml_hidden(a):
+            continue
+        url = resolve(href, base)
+        if url is None:
+            continue
+        item = next((p for p in a.iterancestors() if p.tag in _ITEM_TAGS), None)
+        if item is None:
+            item = a.getparent()
+        label = _SPACE.sub(" ", lxml_text(a, "")).strip()
+        title = _SPACE.sub(" ", a.get("title") or "").strip()
+        chosen = title if title and (not label or label.endswith(("...", "…")) or
+                                     len(title) >= len(label.replace(" ", ""))) else label or title or None
+        out.append((url, chosen, _SPACE.sub(" ", lxml_text(item if item is not None else a, " ")).strip()))
     return out
 
 
