@@ -129,3 +129,22 @@ def _portal_toml(text: str, name: str) -> str:
     """The [[portals]] entry of one portal out of a config the mirror wrote."""
     entries = text.split("[[portals]]")
     return "".join("[[portals]]" + e for e in entries[1:] if f'name = "{name}"' in e)
+
+
+def main() -> None:
+    """`python -m bench.workers [PAGES]`: these figures alone (make bench writes them into BENCHMARKS.md)."""
+    import tempfile
+
+    from bench.run import build_corpus
+
+    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    with tempfile.TemporaryDirectory(prefix="zwgk-bench-workers-") as tmp:
+        folder = Path(tmp)
+        build_corpus(folder / "corpus", pages, 7)
+        corpus = [p.read_bytes() for p in sorted((folder / "corpus" / "pages").iterdir())]
+        figures = worker_figures(pages, 7, folder / "workers", corpus)
+    print(json.dumps({**figures.__dict__, "speed_up": figures.speed_up}))
+
+
+if __name__ == "__main__":
+    main()
