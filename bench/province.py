@@ -45,6 +45,7 @@ def _max_in_window(times: list[float], window: float) -> int:
 
 
 def province(folder: Path, hosts: int, articles: int, latency: float, rate: float = 1.0) -> Province:
+    folder.mkdir(parents=True, exist_ok=True)
     config, log = folder / "province.toml", folder / "province-log.jsonl"
     mirror = subprocess.Popen([sys.executable, "-m", "mirror", "--pages", str(articles), "--hosts", str(hosts),
                                "--columns", "1", "--rate", str(rate), "--latency", str(latency), "--portal-per-host",
