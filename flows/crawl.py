@@ -1,8 +1,9 @@
 """The crawl flow: list -> fetch -> clean -> extract -> normalise -> load, one snapshot per run.
 
-One Prefect task per portal ("crawl <portal>": its lists, then its articles), all running at once and sharing the
-host scheduler (flows/schedule.py: every host busy at its own rate) and the processing pool (flows/pool.py: every
-core busy); the load waits for all of them and commits the snapshot. A portal's task ends Failed with the reason
+One Prefect task per portal ("crawl <portal>": its lists, and its articles as the lists name them), all running at
+once and sharing the host scheduler (flows/schedule.py: every host busy at its own rate) and the processing pool
+(flows/pool.py: every core busy); the warehouse opens while the first lists are read, and the load commits the
+snapshot once all of them are done. A portal's task ends Failed with the reason
 when its lists are behind a challenge or list nothing; the run goes on.
 """
 
