@@ -9,7 +9,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import closing, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -385,43 +385,33 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
 
 
 def _load_owned(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, locks: LoadLocks) -> LoadResult:
-    with locks.hold("alloc"):
-        done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ?", [batch.run_id]).fetchone()
-        if done:
-            return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
-        dead = _dead_loads(con, locks)
-        snapshot_id = int(con.execute(  # type: ignore[index]
-            "SELECT coalesce(greatest((SELECT max(snapshot_id) FROM snapshots), "
-            "(SELECT max(snapshot_id) FROM load_starts)), 0) + 1").fetchone()[0])
-        owner = locks.hold(f"load:{snapshot_id}")
-        owner.__enter__()
-        try:  # committed before the allocation lock is let go: the next allocator sees the id taken
-            _transaction(con, "INSERT INTO load_starts VALUES (?, ?, ?)", [snapshot_id, batch.run_id, datetime.now(UTC)])
-        except BaseException:
-            owner.__exit__(None, None, None)
-            raise
-    try:
-        con.execute("BEGIN")
-        try:
+    with ExitStack() as owned:
+        with locks.hold("alloc"):
+            done = con.execute("SELECT snapshot_id FROM snapshots WHERE run_id = ?", [batch.run_id]).fetchone()
+            if done:
+                return LoadResult(snapshot_id=int(done[0]), already_loaded=True)
+            dead = _dead_loads(con, locks)
+            snapshot_id = int(con.execute(  # type: ignore[index]
+                "SELECT coalesce(greatest((SELECT max(snapshot_id) FROM snapshots), "
+                "(SELECT max(snapshot_id) FROM load_starts)), 0) + 1").fetchone()[0])
+            owned.enter_context(locks.hold(f"load:{snapshot_id}"))  # held to the last commit
+            with _transaction(con):  # committed before the allocation lock is let go: the next allocator sees it
+                con.execute("INSERT INTO load_starts VALUES (?, ?, ?)", [snapshot_id, batch.run_id, datetime.now(UTC)])
+        with _transaction(con):
             result = _load(con, batch, snapshot_id, dead)
             if result.docs_new or result.docs_changed or result.docs_gone or result.indicators:
                 _run_checks(con)  # they read versions and indicators: a snapshot that wrote none cannot fail them
             con.execute(f"CALL {CATALOG}.set_commit_message('zwgk', ?, extra_info => ?)",
                         [f"{batch.kind} snapshot {snapshot_id}", json.dumps({"snapshot_id": snapshot_id})])
-            con.execute("COMMIT")
-        except BaseException:
-            with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
-                con.execute("ROLLBACK")
-            raise
         return result
-    finally:
-        owner.__exit__(None, None, None)
 
 
-def _transaction(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object]) -> None:
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, rolled back on any error (a failed COMMIT has already ended the transaction)."""
     con.execute("BEGIN")
     try:
-        con.execute(sql, parameters)
+        yield
         con.execute("COMMIT")
     except BaseException:
         with suppress(duckdb.Error):
@@ -446,19 +436,13 @@ def _dead_loads(con: duckdb.DuckDBPyConnection, locks: LoadLocks) -> list[int]:
 
 def _discard(con: duckdb.DuckDBPyConnection, dead: list[int]) -> None:
     """Rows of loads that died before their last commit: invisible already, removed with their load_starts rows."""
-    con.execute("BEGIN")
-    try:
+    with _transaction(con):
         con.execute("DELETE FROM indicator_rows WHERE (doc_id, version) IN "
                     "(SELECT doc_id, version FROM version_rows WHERE list_contains(?, valid_from))", [dead])
         for table, column in (("version_rows", "valid_from"), ("version_ends", "valid_to"),
                               ("fetches", "snapshot_id"), ("raw_pages", "first_snapshot"),
                               ("portal_runs", "snapshot_id"), ("load_starts", "snapshot_id")):
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [dead])
-        con.execute("COMMIT")
-    except BaseException:
-        with suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
 
 
 def _maintain(con: duckdb.DuckDBPyConnection, locks: LoadLocks, snapshot_id: int) -> None:
