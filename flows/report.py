@@ -5,38 +5,15 @@ from __future__ import annotations
 import base64
 from collections import Counter
 from typing import Any
-from uuid import UUID
 
 import duckdb
-from prefect.artifacts import (
-    create_markdown_artifact,
-    create_progress_artifact,
-    create_table_artifact,
-    update_progress_artifact,
-)
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.warehouse import LoadResult
-from zwgk.charts import run_chart
+from zwgk.run_chart import run_chart_svg
 
 MAX_FAILURES_SHOWN = 30
 TOP_INDICATORS = 10
-
-
-class Progress:
-    """A progress artifact over the fetch batches of one run."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done = max(total, 1), 0
-        created = create_progress_artifact(0.0, key="crawl-progress", description="article batches fetched and parsed")
-        assert isinstance(created, UUID)  # sync context: prefect's sync_compatible returns the value
-        self.id = created
-
-    def advance(self) -> None:
-        self.done += 1
-        update_progress_artifact(self.id, 100.0 * self.done / self.total)
-
-    def finish(self) -> None:
-        update_progress_artifact(self.id, 100.0)
 
 
 def publish(summaries: list[Any], result: LoadResult, con: duckdb.DuckDBPyConnection) -> None:
@@ -61,9 +38,7 @@ def _cell(value: Any) -> Any:
 def chart_image(rows: list[dict[str, Any]]) -> str:
     """Pages per portal in this run as an SVG data URI: the Prefect UI renders a markdown image as <img src>, and a
     data URI needs no server to host the picture (the UI of a machine with no network still shows it)."""
-    import vl_convert
-
-    svg = vl_convert.vegalite_to_svg(run_chart(rows))
+    svg = run_chart_svg(rows)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 

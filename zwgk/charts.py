@@ -2,8 +2,8 @@
 
 Why Altair + vl-convert: the charts are declared from the data (a column is an encoding, not a loop over
 artists), the HTML report draws them in the browser with tooltips from one inlined JavaScript bundle that
-vl-convert ships (no CDN, nothing fetched when the file is opened), and the same spec renders to SVG or PNG
-offline for the Prefect artifact. Both install from PyPI as wheels with no system libraries.
+vl-convert ships (no CDN, nothing fetched when the file is opened). Both install from PyPI as wheels with no
+system libraries. The Prefect run report's chart is not here: zwgk/run_chart.py says why.
 """
 
 from __future__ import annotations
@@ -133,18 +133,3 @@ def portal_failures_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         tooltip=["portal:N", "state:N", "measure:N", "count:Q", "note:N"])
     return _config(chart.properties(width=WIDTH, height=max(80, 34 * len(rows)),
                                     title="failures per portal (black outline: the last run failed)"))
-
-
-def run_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The Prefect run report's chart: pages per portal in this run, by outcome (portal names are ASCII, so the
-    image needs no CJK font wherever it is rendered)."""
-    outcomes = ("new", "changed", "unchanged", "failed")
-    data = [{"portal": r["portal"], "outcome": o, "pages": r[o]} for r in rows for o in outcomes if r.get(o)]
-    chart = alt.Chart(alt.Data(values=data)).mark_bar().encode(
-        y=alt.Y("portal:N", title=None),
-        x=alt.X("pages:Q", title="pages in this run"),
-        color=alt.Color("outcome:N", sort=list(outcomes),
-                        scale=alt.Scale(domain=list(outcomes), range=["#1f77b4", "#ff7f0e", "#c7c7c7", "#d62728"])),
-        order=alt.Order("outcome_order:Q")).transform_calculate(
-        outcome_order="indexof(['new', 'changed', 'unchanged', 'failed'], datum.outcome)")
-    return chart.properties(width=480, height=max(60, 24 * len(rows)), title="pages per portal").to_dict()  # type: ignore[no-any-return]
