@@ -60,9 +60,9 @@ def test_a_half_year_report_then_the_annual_one_are_two_periods(tmp_path: Path) 
     con = connect(tmp_path)
     _crawl(con, {"h1": _page("样例镇2024年上半年工作总结", "2024-07-15",
                              "一、主要经济指标\n固定资产投资完成年度目标的57.2%;完成规上工业总产值50.5亿元,同比增长5%;"
-                             "完成固定资产投资30.6亿元。")})
+                             "完成固定资产投资30.6亿元。规上工业增加值同比增长7.1%。")})
     _crawl(con, {"year": _page("样例镇2024年工作总结", "2025-01-10",
-                               "一、主要经济指标\n全年完成规上工业总产值103.2亿元,同比增长6%。")})
+                               "一、主要经济指标\n全年完成规上工业总产值103.2亿元,同比增长6%;规上工业增加值45.2亿元,同比增长6.3%。")})
     rows = _panel(con, "industrial_output_above_scale")
     assert [(r["period"], r["kind"], r["value_base"], r["yoy_pct"], r["conflict"]) for r in rows] == [
         ("2024", "actual", Decimal("103.2") * YI, 6.0, False),
@@ -73,6 +73,10 @@ def test_a_half_year_report_then_the_annual_one_are_two_periods(tmp_path: Path) 
     assert con.execute("SELECT count(*) FROM indicators WHERE canonical = 'fixed_asset_investment'").fetchone() == (2,)
     assert [(r["period"], r["value_base"]) for r in _panel(con, "fixed_asset_investment")] == [
         ("2024H1", Decimal("30.6") * YI)]
+    # a half year that prints only a growth rate is still its own fact beside the year's level (were the two one
+    # fact, the level would win and the half year's rate would vanish)
+    assert [(r["period"], r["value_base"], r["yoy_pct"]) for r in _panel(con, "industrial_value_added_above_scale")] == [
+        ("2024", Decimal("45.2") * YI, 6.3), ("2024H1", None, 7.1)]
 
 
 def test_the_actual_published_after_the_estimate_replaces_it(tmp_path: Path) -> None:
