@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from zwgk.run_chart import nice_step, run_chart_svg
@@ -35,6 +36,15 @@ def test_hostile_names_stay_text() -> None:
 def test_no_rows_and_no_pages_still_draw() -> None:
     for rows in ([], [{"portal": "quiet", "new": 0, "changed": 0, "unchanged": 0, "failed": 0}]):
         ET.fromstring(run_chart_svg(rows))
+
+
+def test_a_province_shows_its_failing_portals_first_then_the_busiest() -> None:
+    rows = [{"portal": f"p{n:03d}", "unchanged": n} for n in range(200)]
+    rows[5]["failed"], rows[7]["failed"] = 3, 9
+    svg = run_chart_svg(rows)
+    labels = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text") if re.fullmatch(r"p\d{3}", t.text or "")]
+    assert labels[:3] == ["p007", "p005", "p199"] and len(labels) == 40 and "p162" in labels and "p161" not in labels
+    assert "40 of 200" in svg
 
 
 def test_axis_steps_are_round() -> None:

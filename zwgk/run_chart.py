@@ -16,6 +16,7 @@ TITLE = "pages per portal"
 BAR_H, BAR_GAP, PLOT_W = 18, 6, 480
 TOP, AXIS_H, LEGEND_H, RIGHT = 30, 34, 24, 20
 CHAR_W = 7  # px per character of a label at 12 px (portal names are mostly ASCII)
+MAX_PORTALS = 40  # bars a reader can take in; the run's table artifact lists every portal
 
 
 def nice_step(largest: float, ticks: int = 5) -> float:
@@ -27,8 +28,19 @@ def nice_step(largest: float, ticks: int = 5) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
+def shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The portals a province-sized run draws: those with failures first (most first), then the busiest."""
+    if len(rows) <= MAX_PORTALS:
+        return rows
+    def total(row: dict[str, Any]) -> int:
+        return sum(int(row.get(o) or 0) for o, _ in OUTCOMES)
+    return sorted(rows, key=lambda r: (-int(r.get("failed") or 0), -total(r)))[:MAX_PORTALS]
+
+
 def run_chart_svg(rows: list[dict[str, Any]]) -> str:
     """Rows with `portal` and a count per outcome (new, changed, unchanged, failed): one stacked bar per portal."""
+    title = TITLE if len(rows) <= MAX_PORTALS else f"{TITLE}: {MAX_PORTALS} of {len(rows)} (failing first, then busiest)"
+    rows = shown(rows)
     largest = max([sum(int(r.get(o) or 0) for o, _ in OUTCOMES) for r in rows] or [0])
     step = nice_step(largest)
     axis_max = max(step, math.ceil(largest / step) * step)
@@ -38,7 +50,7 @@ def run_chart_svg(rows: list[dict[str, Any]]) -> str:
     scale = PLOT_W / axis_max
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-           f'<text x="{left}" y="18" font-size="14" font-weight="bold">{TITLE}</text>']
+           f'<text x="{left}" y="18" font-size="14" font-weight="bold">{title}</text>']
     bottom = TOP + plot_h
     for n in range(int(round(axis_max / step)) + 1):
         x = left + n * step * scale
