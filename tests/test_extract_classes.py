@@ -18,10 +18,11 @@ from zwgk.evaluate import corpus_text, score_corpus
 
 from .conftest import FIXTURES
 
-# Measured 0.996 (P 0.998 R 0.993; every attribute >= 0.998) when this floor was set in round 2 (round 1: 0.969);
+# Measured 0.980 (P 0.982 R 0.979; kind 0.984, every other attribute >= 0.997) with 76 texts / 992 gold rows, after
+# held-out set 3 (12 texts, scored 0.917 unseen) joined and its classes were mended (round 2 alone: 0.996 on 64 texts);
 # the round-2 issue asks for 0.95 with every attribute >= 0.96.
-CORPUS_F1_FLOOR = 0.98
-CORPUS_ATTRIBUTE_FLOOR = 0.98
+CORPUS_F1_FLOOR = 0.97
+CORPUS_ATTRIBUTE_FLOOR = 0.975
 REVIEW = "一、2023年工作总结"
 
 
@@ -511,3 +512,50 @@ def test_traditional_text_reads_like_its_simplified_original(sentence: str) -> N
     assert [(r["value_base"], r["yoy_pct"], r["unit"]) for r in traditional] == [
         (r["value_base"], r["yoy_pct"], r["unit"]) for r in simplified]
     assert all(r["name"] in traditional_text and r["quote"] in traditional_text for r in traditional)
+
+
+def test_a_growth_at_current_prices_is_the_figures_growth() -> None:
+    found = rows("规上工业总产值1818亿元,现价增长24.2%。")
+    assert [(r["name"], r["value"], r["yoy_pct"]) for r in found] == [("规上工业总产值", 1818.0, 24.2)]
+
+
+def test_examples_listed_before_a_kind_of_thing_make_one_figure() -> None:
+    found = rows("电机电器(含按摩器)、船舶修造、食品加工、冶金铸造等传统产业规上产值突破200亿元,增长30.7%。")
+    assert [(r["name"], r["value"], r["bound"], r["yoy_pct"]) for r in found] == [
+        ("传统产业规上产值", 200.0, "lower", 30.7)]
+    # without 等 the listed things are each a subject of the milestone
+    assert [r["name"] for r in rows("电机电器、船舶修造产值均突破10亿元。")] == ["电机电器产值", "船舶修造产值"]
+
+
+def test_a_bracketed_figure_of_an_earlier_period_is_the_same_thing_then() -> None:
+    found = rows("今年共引进亿元以上项目19个(去年全年12个),其中10亿元以上3个【综保区地块、大唐电厂】,"
+                 "3亿元以上5个【圣钢、畅的科技】。", section="一、2025年1-10月工作总结")
+    assert [(r["name"], r["value"], r["period"], r["parent"]) for r in found] == [
+        ("引进亿元以上项目", 19.0, "2025", None), ("引进亿元以上项目", 12.0, "2024", None),
+        ("10亿元以上", 3.0, "2025", "引进亿元以上项目"), ("3亿元以上", 5.0, "2025", "引进亿元以上项目")]
+    same_months = rows("1-6月完成固定资产投资12.3亿元(上年同期10.2亿元),同比增长20.6%。", section="一、2024年上半年工作总结")
+    assert [(r["value"], r["period"], r["yoy_pct"]) for r in same_months] == [
+        (12.3, "2024-01/2024-06", 20.6), (10.2, "2023-01/2023-06", None)]
+    assert [(r["name"], r["period"]) for r in rows("招引亿元以上投资项目31个(2021年全年30个)。", section="一、2022年工作总结")] == [
+        ("招引亿元以上投资项目", "2022"), ("招引亿元以上投资项目", "2021")]
+
+
+def test_names_leave_out_the_examples_and_places_listed_before_the_thing() -> None:
+    found = rows("完成浙西南公铁物流中心、义龙庆高速公路、衢丽铁路等重点项目共计8批次930亩土地政策处理工作;"
+                 "仅用2周时间完成花田坌村、庐东村、斋坛村大临用地112户136亩租赁工作。")
+    assert [(r["name"], r["value"]) for r in found if r["unit"] == "count"] == [("重点项目", 8.0), ("大临用地", 112.0)]
+
+
+@pytest.mark.parametrize(("text", "value", "bound"), [
+    ("认定人才91人,占全市总量近五分之一。", 20.0, "approx"),
+    ("新增企业占全省的三分之一以上。", 33.33, "lower"),
+])
+def test_a_share_written_as_a_fraction_in_words(text: str, value: float, bound: str) -> None:
+    shares = [r for r in rows(text) if r["unit"] == "pct"]
+    assert [(r["value"], r["bound"]) for r in shares] == [(value, bound)]
+
+
+def test_plan_words_inside_names_and_funds_secured_are_no_cue() -> None:
+    found = rows("申报“海外博士后计划”12人;实现国家高层次人才特殊支持计划历史破零;入选精英项目39个;"
+                 "争取500余万元专项资金,改造提升农村公路5.2公里。")
+    assert {r["kind"] for r in found} == {"actual"} and len(found) == 4

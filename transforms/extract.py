@@ -66,6 +66,8 @@ _NAMED_TARGET = re.compile(rf"(?:以上|左右)?的?(?:{alternation('named_targe
 _KIND_OF_CUE = values("kind_cue")  # cue -> estimate | target | actual (a cue that says the figure happened)
 _KIND_CUE = re.compile(alternation("kind_cue") + r"|1[-—–至~]\d{1,2}月")
 _NOT_KIND_CUE = re.compile(alternation("not_kind_cue"))  # 人才计划项目, 争取资金: words that hold a cue but are none
+# a cue inside a quoted name (“海外博士后计划”12人, 《三年行动计划》) and funds secured (争取500余万元专项资金) are none
+_NO_CUE_SPAN = re.compile(r"“[^”]{1,30}”|《[^》]{1,40}》|「[^」]{1,30}」|争取(?=[^,，;；。:：]{0,12}?资金)")
 _YEAR = re.compile(r"(20\d{2})年")
 # one value for several subjects: 均/双双/等指标 (A、B均增长7%, 存贷款余额双双突破2000亿元)
 _SHARED = re.compile(alternation("shared_value"))
@@ -119,6 +121,15 @@ _MILESTONE_WORDS = ("突破", "破", "超过", "超")
 _EMPHASIS = re.compile(f"(?:{alternation('emphasis_word')})+")
 _BRACKET_CLOSE = re.compile(r"[^()（）]{0,4}[)）](?:以上|以下|以内)?")
 _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
+# 招引亿元以上项目31个(2021年全年30个), 全年任务为x亿元(去年x亿元): the same thing in an earlier period
+_BRACKETED_EARLIER = re.compile(r"\s*[(（](?:(?P<back>去年|上年|前年)|(?P<year>20\d{2})年)(?P<span>全年|同期)?(?:为|是|共|达|完成)?\s*$")
+_YEARS_BACK = {"去年": 1, "上年": 1, "前年": 2}
+_OPENING_BRACKETS = frozenset("【(（[〔")
+# names that open with examples or places the figure is not about: 浙西南公铁物流中心、衢丽铁路等重点项目 -> 重点项目,
+# 完成花田坌村、庐东村、斋坛村大临用地 -> 大临用地
+_LISTED_EXAMPLES = re.compile(r"^.*、[^、]*?等(?=[\u4e00-\u9fff]{2})")
+_LISTED_PLACES = re.compile(r"^.*?(?:[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)、)+[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)"
+                            r"(?=[\u4e00-\u9fff]{2})")
 _MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|〔…〕")
 
 
@@ -243,6 +254,8 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
     bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(_CJK_OR_QUOTE.match(after))
     if bracket_then_noun and (after not in "和及与、" or (nxt is not None and nxt.unit == "count")):
         return True
+    if q.raw.endswith(("以上", "以下")) and nxt is not None and nxt.unit == "count" and nxt.start == q.end:
+        return True  # 其中10亿元以上3个: a size tier, named by its bracket
     joined_bracket = after in ("及", "或", "和") and nxt is not None and nxt.raw.endswith(("以上", "以下"))
     if joined_bracket and nxt is not None and nxt.unit in ("CNY", "USD") and q.unit in ("CNY", "USD"):
         return True  # 总投资1亿美元及10亿元以上项目8个: both amounts bracket the project size
@@ -261,6 +274,7 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
 def _cues(text: str) -> list[tuple[int, str]]:
     """Kind cues of a sentence by end position, found once per sentence."""
     masked = [(m.start(), m.end()) for m in _NOT_KIND_CUE.finditer(text)]
+    masked += [(m.start(), m.end()) for m in _NO_CUE_SPAN.finditer(text)]
     cues = []
     for m in _KIND_CUE.finditer(text):
         if any(start <= m.start() < end for start, end in masked):
@@ -350,6 +364,8 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
             label = _ATTRIBUTE_LABEL.search(before)
             return thing + (label.group() if label else "")
     after, after_end, cut = _noun_after(text, q.end, next_start)
+    if text[q.end : q.end + 1] in _OPENING_BRACKETS:
+        after = ""  # 10亿元以上3个【综保区2023地块、创为真空】: a bracket after a count lists examples, it names nothing
     if after and (before.endswith("等") or "、" in before):
         state.consumed = after_end
         return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
@@ -361,7 +377,12 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
     if len(after) >= 2 and q.unit in _CLASSIFIED_UNITS and not runs_into_next:
         state.consumed = after_end
         return clean_name(after) or before  # 首批375座坟墓迁移安置: the noun after a counted figure is the thing
-    return before or after
+    return _without_listed(before) or after
+
+
+def _without_listed(name: str) -> str:
+    """A name without the examples or places listed before the thing it counts."""
+    return _LISTED_PLACES.sub("", _LISTED_EXAMPLES.sub("", name)) if "、" in name else name
 
 
 def _new_indicator(state: _SentenceState, q: Quantity, name: str) -> Indicator:
@@ -505,7 +526,11 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
             if b.unit is None and b.multiplier == 1 and batch[-1].unit:
                 b.unit = batch[-1].unit
         anchor = max(_clause_start(text, q.start), prev_end)
-        if state.groups and _BRACKETED_TARGET.match(text, anchor, q.start):
+        earlier = _BRACKETED_EARLIER.match(text[: q.start], anchor) if state.groups and len(batch) == 1 else None
+        if earlier and len(state.groups[-1].items) == 1 and _read_bracketed_earlier(state, q, state.groups[-1].items[0],
+                                                                                    earlier):
+            pass
+        elif state.groups and _BRACKETED_TARGET.match(text, anchor, q.start):
             for main in state.groups[-1].items if len(batch) == 1 else state.out[-1:]:
                 _read_bracketed_target(state, batch, main)  # one target for each subject of the figure before
             closed = _BRACKET_CLOSE.match(text, batch[-1].end)
@@ -637,8 +662,8 @@ def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = Tru
         return None  # most figures: no shared word before them
     masked = [(n.start(), n.end()) for n in _NOT_SHARED.finditer(before)]
     m = next((c for c in _SHARED.finditer(before) if not any(a <= c.start() < b for a, b in masked)), None)
-    if m is None and not milestone:
-        return None
+    if m is None and (not milestone or "等" in before):
+        return None  # 电机电器、船舶修造等传统产业规上产值突破200亿元: examples of one thing, named after 等
     head, tail = (before[: m.start()], before[m.end() :]) if m else (before, "")
     wanted = 2 if m and m.group().startswith("双双") else 0
     subjects = _split_names(_YOY_NOUN_END.sub("", head), wanted)
@@ -830,6 +855,23 @@ def _ratio_names(stem: str, wanted: int) -> list[str]:
     if m and len(_RATIO_PARTS[m.group()]) == wanted:
         return [stem + part for part in _RATIO_PARTS[m.group()]]
     return [stem] * wanted
+
+
+def _read_bracketed_earlier(state: _SentenceState, q: Quantity, main: Indicator, m: re.Match[str]) -> bool:
+    """`项目31个(2021年全年30个)`: the bracketed figure is the figure before's thing in an earlier period, when it is
+    measured the same way. It is no group of its own: a 其中 or a growth after it belongs to the figure it follows."""
+    ind = _new_indicator(state, q, main.name)
+    if ind.unit != main.unit:
+        return False
+    ind.kind, ind.parent = main.kind, main.parent
+    year = int(m.group("year")) if m.group("year") else None
+    if year is None and main.period:
+        year = int(main.period[:4]) - _YEARS_BACK[m.group("back")]
+    if year is not None:
+        same_span = m.group("span") == "同期" and main.period is not None
+        ind.period = main.period.replace(main.period[:4], str(year)) if same_span and main.period else str(year)
+    state.out.append(ind)
+    return True
 
 
 def _read_bracketed_target(state: _SentenceState, batch: list[Quantity], main: Indicator) -> None:

@@ -49,6 +49,10 @@ QUANTITY = re.compile(
 # a share written as a fraction (占全市1/8): a percentage of its own
 FRACTION = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,3})(?![\d/.%])")
 _SHARE_CONTEXT = re.compile(r"占|比重|份额")
+# the same in words (占全市总量近五分之一, 三分之二以上)
+CN_FRACTION = re.compile(r"(?P<b>[二三四五六七八九十]|\d{1,2})分之(?P<a>[一二三四五六七八九]|\d{1,2})(?P<post>以上|以下|左右)?")
+_CN_FRACTION_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_POST_BOUNDS = {"以上": "lower", "以下": "upper", "左右": "approx"}
 # a structure written as a ratio of shares (三次产业结构调整为2.8:50.9:46.3): one percentage per part when the parts
 # make a whole (sum to 100) and the words before say it is a structure or a proportion
 RATIO_MARKS = ":：︰∶"
@@ -173,6 +177,17 @@ def scan(text: str) -> list[Quantity]:
         if not 0 < a < b:
             continue
         bound, start = _bound_before(text, m.start())
+        share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
+        found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
+    for m in CN_FRACTION.finditer(text) if "分之" in text else ():
+        if not _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
+            continue
+        a, b = (int(g) if g.isdigit() else _CN_FRACTION_DIGITS[g] for g in m.group("a", "b"))
+        if not 0 < a < b:
+            continue
+        bound, start = _bound_before(text, m.start())
+        if m.group("post"):
+            bound = _POST_BOUNDS[m.group("post")]
         share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
         found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
     for m in RATIO.finditer(text) if _RATIO_HINT.search(text) else ():
