@@ -559,3 +559,18 @@ def test_plan_words_inside_names_and_funds_secured_are_no_cue() -> None:
     found = rows("申报“海外博士后计划”12人;实现国家高层次人才特殊支持计划历史破零;入选精英项目39个;"
                  "争取500余万元专项资金,改造提升农村公路5.2公里。")
     assert {r["kind"] for r in found} == {"actual"} and len(found) == 4
+
+
+def test_a_semicolon_at_the_end_of_a_full_pdf_line_goes_on_with_the_sentence() -> None:
+    wrapped = ["2019 年,全区预计实现地区生产总值 369 亿元,增长",
+               "7.6%;规模以上工业增加值增长 5%;固定资产投资 316 亿",
+               "元,增长 11.8%;社会消费品零售总额 226.2 亿元,增长 11.4%;",
+               "直接利用外资 5425 万美元,增长 12.48%;进出口总额 15.4",
+               "亿元;地方一般公共预算收入 12.21 亿元,增长 2.1%;城镇、",
+               "农村常住居民人均可支配收入分别达到 39159 元和 20598 元,",
+               "分别增长 8%和 8.5%。在 2018 年度全省县域经济考核中,跃",
+               "居一类县市区第四名。"]
+    found = [i.to_dict() for i in extract_indicators(clean_text("\n".join(["2019 年成绩", *wrapped])))]
+    assert len(found) == 9 and {r["kind"] for r in found} == {"estimate"}  # 预计 reaches the sentence's end
+    # a semicolon that ends a short line still ends its paragraph
+    assert [p.text for p in passages(["新增企业5家;", "12月份完成验收。"])] == ["新增企业5家;", "12月份完成验收。"]

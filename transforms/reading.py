@@ -28,6 +28,7 @@ _DROPPED = re.compile(
     rf"[\s\u200b\u200c\u200d\u2060\ufeff]+|[(（][a-zü]{{0,6}}[{_TONED}][a-zü{_TONED}]{{0,6}}[)）]"
 )
 _ENDS_PARAGRAPH = frozenset("。！？!?；;：:")
+_CLAUSE_MARKS = frozenset("；;")  # they end a line, never a sentence
 _CLOSERS = "”’\"')）】》」 "
 _PAGE_MARKER = re.compile(r"(\d{1,3})、")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*[/／共]\s*\d{1,3}\s*页?)?[-—–\s]*$")
@@ -145,8 +146,12 @@ def _page_number(line: str) -> int | None:
 
 def _joins(previous: str, line: str, margin: float | None) -> bool:
     """Whether `line` goes on with the sentence that `previous` broke off."""
-    if _ends_paragraph(previous) or heading(line) is not None:
+    if heading(line) is not None:
         return False
+    if _ends_paragraph(previous):
+        # 增长11.4%; / 直接利用外资…: a semicolon that happens to end a full line of a PDF goes on with the sentence
+        return (margin is not None and previous.rstrip(_CLOSERS)[-1:] in _CLAUSE_MARKS and heading(previous) is None
+                and _width(previous) >= _MARGIN_SLACK * margin)
     if _SPLIT_NUMBER_TAIL.search(previous) and _SPLIT_NUMBER_HEAD.match(line):
         return True  # 2 / 4518元, 1.8 / 亿美元: a number broken across lines
     return margin is not None and heading(previous) is None and _width(previous) >= _MARGIN_SLACK * margin
