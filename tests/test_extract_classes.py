@@ -574,3 +574,11 @@ def test_a_semicolon_at_the_end_of_a_full_pdf_line_goes_on_with_the_sentence() -
     assert len(found) == 9 and {r["kind"] for r in found} == {"estimate"}  # 预计 reaches the sentence's end
     # a semicolon that ends a short line still ends its paragraph
     assert [p.text for p in passages(["新增企业5家;", "12月份完成验收。"])] == ["新增企业5家;", "12月份完成验收。"]
+
+
+def test_growths_each_after_its_own_subject_are_not_one_list() -> None:
+    found = rows("固定资产投资增长10%,其中交通投资增长10%、高新技术产业投资增长12%、制造业投资增长15%以上;"
+                 "出口、进口分别增长15.2%、0.7%和下降4.8%。", section="一、2023年主要预期目标")
+    assert [(r["name"], r["yoy_pct"]) for r in found][:4] == [
+        ("固定资产投资", 10.0), ("交通投资", 10.0), ("高新技术产业投资", 12.0), ("制造业投资", 15.0)]
+    assert len(found) == 7  # the 分别 list is still one list of three

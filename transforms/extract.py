@@ -513,7 +513,9 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         while j < len(quantities):
             nq = quantities[j]
             gap = text[batch[-1].end : nq.start]
-            joined = gap in ("、", "和", "及") or (gap[:1] in ("、", "和", "及") and bool(_YOY_VERB.search(gap)))
+            verb = _YOY_VERB.search(gap) if gap[:1] in ("、", "和", "及") else None
+            # 分别增长159.2%、0.7%和下降46.8%: one list; 交通投资增长10%、民间投资增长10%: each figure its own subject
+            joined = gap in ("、", "和", "及") or (verb is not None and not clean_name(gap[1 : verb.start()]))
             joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
             joined = joined or (q.word == "ratio" and nq.word == "ratio" and gap in RATIO_MARKS)
             if joined and nq.is_percent == q.is_percent:
