@@ -582,3 +582,12 @@ def test_growths_each_after_its_own_subject_are_not_one_list() -> None:
     assert [(r["name"], r["yoy_pct"]) for r in found][:4] == [
         ("固定资产投资", 10.0), ("交通投资", 10.0), ("高新技术产业投资", 12.0), ("制造业投资", 15.0)]
     assert len(found) == 7  # the 分别 list is still one list of three
+
+
+def test_a_doubling_in_words_is_a_change_of_a_hundred_percent() -> None:
+    found = rows("力争实现地区生产总值、社会消费品零售总额、农产品加工业产值翻一番;财政收入翻两番以上。",
+                 section="一、2023年工作目标")
+    assert [(r["name"], r["yoy_pct"], r["bound"], r["value"]) for r in found] == [
+        ("地区生产总值", 100.0, "exact", None), ("社会消费品零售总额", 100.0, "exact", None),
+        ("农产品加工业产值", 100.0, "exact", None), ("财政收入", 300.0, "lower", None)]
+    assert [r["yoy_pct"] for r in rows("工业总产值翻了一番。")] == [100.0]

@@ -130,7 +130,7 @@ _OPENING_BRACKETS = frozenset("【(（[〔")
 _LISTED_EXAMPLES = re.compile(r"^.*、[^、]*?等(?=[\u4e00-\u9fff]{2})")
 _LISTED_PLACES = re.compile(r"^.*?(?:[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)、)+[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)"
                             r"(?=[\u4e00-\u9fff]{2})")
-_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|〔…〕")
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|翻了?一?番|〔…〕")
 
 
 @dataclass
@@ -727,7 +727,7 @@ def _take_over_milestone(state: _SentenceState, q: Quantity) -> str:
 
 def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) -> None:
     text = state.text
-    if batch[0].word == "double_digit":  # 两位数增长: the growth word is inside the quantity
+    if batch[0].word in ("double_digit", "doubling"):  # 两位数增长, 翻一番: the growth word is inside the quantity
         role, cue_start = "yoy", batch[0].start
     else:
         role, cue_start = _percent_role(state, batch[0], prev_end)

@@ -72,7 +72,8 @@ CHINESE_COUNT = re.compile(  # the numeral first, then what may not stand before
 )
 _SLOGAN_VERB = re.compile(f"(?:{alternation('slogan_verb')})$")  # 打造三个高地, 践行四项使命: a slogan's count
 # 过半 alone is left out: in these reports it is the slogan 时间过半、任务过半 (the spec names 一半以上, 半数以上)
-WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半数|两位数增长|两位数以上增长)")
+WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半数|两位数增长|两位数以上增长|翻了?一番|翻了?两番|翻番)(?P<post>以上)?")
+_DOUBLINGS = {"翻一番": 100, "翻番": 100, "翻两番": 300}  # the change a doubling (quadrupling) is, in percent
 _BOUND_BEFORE_WORDS = values("bound_before")
 _PRE_BOUND = re.compile(f"({alternation('bound_before')})$")
 _BOUND_LAST_CHARS = frozenset(word[-1] for word in _BOUND_BEFORE_WORDS)  # most figures have none of them before
@@ -97,7 +98,7 @@ class Quantity:
     unit: str | None  # canonical unit; "pct" for any percentage; None for a bare magnitude; UNMEASURED
     bound: str
     masked: bool
-    word: str | None = None  # special word quantities: "half", "double_digit"; "ratio": a part of a ratio
+    word: str | None = None  # special word quantities: "half", "double_digit", "doubling"; "ratio": a part of a ratio
 
     @property
     def is_percent(self) -> bool:
@@ -210,9 +211,12 @@ def scan(text: str) -> list[Quantity]:
             Quantity(m.start(), m.end(), m.group(0), Decimal(_CN_DIGITS[m.group("cn")]), None, Decimal(1),
                      "count", "exact", False)
         )
-    for m in WORD_QUANTITY.finditer(text) if "半" in text or "两位数" in text else ():
+    for m in WORD_QUANTITY.finditer(text) if "半" in text or "两位数" in text or "翻" in text else ():
         w = m.group("w")
-        if "两位数" in w:
+        if w.replace("了", "") in _DOUBLINGS:  # 地区生产总值翻一番: a change of +100%, in words
+            found.append(Quantity(m.start(), m.end(), m.group(0), Decimal(_DOUBLINGS[w.replace("了", "")]), None, Decimal(1), "pct",
+                                  "lower" if m.group("post") else "exact", False, "doubling"))
+        elif "两位数" in w:
             found.append(Quantity(m.start(), m.end(), w, None, None, Decimal(1), "pct", "lower", False, "double_digit"))
         else:
             found.append(Quantity(m.start(), m.end(), w, Decimal(50), None, Decimal(1), "pct", "lower", False, "half"))
