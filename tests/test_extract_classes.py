@@ -591,3 +591,9 @@ def test_a_doubling_in_words_is_a_change_of_a_hundred_percent() -> None:
         ("地区生产总值", 100.0, "exact", None), ("社会消费品零售总额", 100.0, "exact", None),
         ("农产品加工业产值", 100.0, "exact", None), ("财政收入", 300.0, "lower", None)]
     assert [r["yoy_pct"] for r in rows("工业总产值翻了一番。")] == [100.0]
+
+
+def test_a_round_count_in_words_is_a_lower_bound() -> None:
+    assert [(r["name"], r["value"], r["bound"]) for r in rows("协调解决问题百余个。走访企业千余家。")] == [
+        ("协调解决问题", 100.0, "lower"), ("走访企业", 1000.0, "lower")]
+    assert all(r["value"] != 100.0 for r in rows("三百余家企业参与。"))  # 三百余 is no 百余

@@ -130,7 +130,7 @@ _OPENING_BRACKETS = frozenset("【(（[〔")
 _LISTED_EXAMPLES = re.compile(r"^.*、[^、]*?等(?=[\u4e00-\u9fff]{2})")
 _LISTED_PLACES = re.compile(r"^.*?(?:[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)、)+[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)"
                             r"(?=[\u4e00-\u9fff]{2})")
-_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|翻了?一?番|〔…〕")
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|翻了?一?番|[百千]余|〔…〕")
 
 
 @dataclass
