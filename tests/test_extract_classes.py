@@ -597,3 +597,33 @@ def test_a_round_count_in_words_is_a_lower_bound() -> None:
     assert [(r["name"], r["value"], r["bound"]) for r in rows("协调解决问题百余个。走访企业千余家。")] == [
         ("协调解决问题", 100.0, "lower"), ("走访企业", 1000.0, "lower")]
     assert all(r["value"] != 100.0 for r in rows("三百余家企业参与。"))  # 三百余 is no 百余
+
+
+def test_a_pdf_that_sets_every_number_on_its_own_line_is_read_whole() -> None:
+    lines = ["1.农业产业发展。", "开展农业“双强”行动,创建高品质绿色科技展示基地", "2", "个。推广应用新品种", "13",
+             "个。完成耕地抛荒整治", "20.67", "亩,播种蔬菜", "2700", "亩、粮食", "800", "亩。", "3", "二、下一步工作"]
+    found = [i.to_dict() for i in extract_indicators(clean_text("\n".join([REVIEW, *lines])))]
+    assert [(r["name"], r["value"]) for r in found] == [
+        ("创建高品质绿色科技展示基地", 2.0), ("推广应用新品种", 13.0), ("耕地抛荒整治", 20.67), ("播种蔬菜", 2700.0),
+        ("粮食", 800.0)]
+    assert "基地\n2\n个" in found[0]["quote"]  # verbatim: the breaks kept
+    assert [p.text for p in passages(["新增企业5家。", "3", "二、下一步工作"])][0] == "新增企业5家。"  # a page number
+
+
+def test_a_completion_rate_of_the_years_task_is_the_figures_share_and_a_nameless_growth_too() -> None:
+    # the growth after a rank, past semicolons but not past a full stop, is still the figure's
+    found = rows("全年全县规上工业企业研发费用16.02亿元,年度任务完成率107%;全市排名第2;累计增速25%。")
+    assert [(r["name"], r["value"], r["target_pct"], r["yoy_pct"]) for r in found] == [
+        ("规上工业企业研发费用", 16.02, 107.0, 25.0)]
+
+
+@pytest.mark.parametrize(("text", "value", "bound"), [
+    ("货物出口总额占全国份额上升至万分之73.26。", 0.7326, "exact"),
+    ("外贸出口占全省千分之5以上。", 0.5, "lower"),
+])
+def test_a_share_per_ten_thousand_or_per_mille_is_a_percentage(text: str, value: float, bound: str) -> None:
+    assert [(r["value"], r["unit"], r["bound"]) for r in rows(text)] == [(value, "pct", bound)]
+
+
+def test_a_bare_wan_after_value_added_is_money() -> None:
+    assert [(r["unit"], r["value_base"]) for r in rows("完成增加值7275万,同比增长8%。")] == [("CNY", 72750000.0)]

@@ -36,6 +36,7 @@ _TARGET_CTX = re.compile(
     rf"|(?:完成|占|为|达到|达|实现)了?[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?的?)"
     r"(?:分别|均)?(?:为|达|达到)?$"
 )
+_TARGET_LEAD = re.compile(rf"(?:{alternation('target_scope')})?(?:{alternation('target_of')})$")
 # the plan a completion share is taken of, written as a figure: 完成年计划710亿元的89.4% (the plan is a target row
 # of its own, the share belongs to the figure before it)
 _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
@@ -101,6 +102,7 @@ _COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?
 _QUOTE_MAX = 160
 _TITLE_MAX = 60
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_RANK_CLAUSE = re.compile(r"[;；,，]\s*(?:全市|全省|全区|全县)?(?:排名|位居|位列|居)(?:全市|全省|全区|全县)?第[一二三四五六七八九十\d]+[位名]?")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
@@ -429,10 +431,13 @@ def _percent_role(state: _SentenceState, q: Quantity, prev_end: int) -> tuple[st
         return "yoy", ctx_start + m.start() if m else q.start
     m = _TARGET_CTX.search(ctx)
     if m:
+        # 研发费用16.02亿元,年度任务完成率107%: the target named before 完成率 is part of the cue
+        lead = _TARGET_LEAD.search(ctx, 0, m.start())
+        cue_start = ctx_start + (lead.start() if lead else m.start())
         strong = bool(_TARGET_STRONG.search(ctx))
-        has_level = bool(state.groups) and _attachable(state, state.groups[-1], ctx_start + m.start())
+        has_level = bool(state.groups) and _attachable(state, state.groups[-1], cue_start)
         if strong or has_level:
-            return "target", ctx_start + m.start()
+            return "target", cue_start
     return "pct", ctx_start
 
 
@@ -744,7 +749,10 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         # 达到301.5亿元迈进山区26县十强,增长5.2%: a growth that names nothing is the nearest figure's, past clauses
         # without a figure, within its sub-clause
         anchor = max(_clause_start(text, batch[0].start), prev_end)
-        attach = not clean_name(_growth_stem(text[anchor:cue_start])) and not _SENTENCE_END.search(text, group.end, cue_start)
+        # past semicolons only when a rank stands between (研发费用16.02亿元…;全市排名第2;累计增速25%)
+        ranked = _RANK_CLAUSE.search(text, group.end, anchor) is not None
+        gap = _RANK_CLAUSE.sub("", text[group.end : anchor]).strip(";； ") if ranked else text[group.end : cue_start]
+        attach = not clean_name(_growth_stem(text[anchor:cue_start])) and not _SENTENCE_END.search(gap)
     if (attach and group is not None and len(batch) > 1 and len(group.items) == 1 and len(state.groups) >= len(batch)
             and role == "yoy" and not group.yoy_done):
         # 财政总收入240.78亿元,其中地方财政收入148.8亿元,分别增长20.3%、18%: one growth for each figure before

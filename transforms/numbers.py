@@ -50,9 +50,12 @@ QUANTITY = re.compile(
 FRACTION = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,3})(?![\d/.%])")
 _SHARE_CONTEXT = re.compile(r"占|比重|份额")
 # the same in words (占全市总量近五分之一, 三分之二以上)
-CN_FRACTION = re.compile(r"(?P<b>[二三四五六七八九十]|\d{1,2})分之(?P<a>[一二三四五六七八九]|\d{1,2})(?P<post>以上|以下|左右)?")
+CN_FRACTION = re.compile(r"(?P<b>[二三四五六七八九十]|\d{1,2})分之(?P<a>[一二三四五六七八九]|\d{1,2})(?P<post>以上|以下|以内|左右)?")
 _CN_FRACTION_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_POST_BOUNDS = {"以上": "lower", "以下": "upper", "左右": "approx"}
+_POST_BOUNDS = {"以上": "lower", "以下": "upper", "以内": "upper", "左右": "approx"}
+# 占全国份额万分之73.26, 千分之5: a share per ten thousand (per mille), as a percentage
+PER_MYRIAD = re.compile(r"(?P<base>万|千)分之(?P<n>\d+(?:\.\d+)?)(?P<post>以上|以下|以内|左右)?")
+_PER_MYRIAD_DIVISOR = {"万": Decimal(100), "千": Decimal(10)}
 # a structure written as a ratio of shares (三次产业结构调整为2.8:50.9:46.3): one percentage per part when the parts
 # make a whole (sum to 100) and the words before say it is a structure or a proportion
 RATIO_MARKS = ":：︰∶"
@@ -183,6 +186,11 @@ def scan(text: str) -> list[Quantity]:
         bound, start = _bound_before(text, m.start())
         share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
         found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
+    for m in PER_MYRIAD.finditer(text) if "分之" in text else ():
+        bound, start = _bound_before(text, m.start())
+        share = Decimal(m.group("n")) / _PER_MYRIAD_DIVISOR[m.group("base")]
+        found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct",
+                              _POST_BOUNDS[m.group("post")] if m.group("post") else bound, False))
     for m in CN_FRACTION.finditer(text) if "分之" in text else ():
         if not _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
             continue

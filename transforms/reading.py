@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from opencc import OpenCC
 
-from transforms.lexicon import words
+from transforms.lexicon import alternation, words
 from transforms.outline import heading
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％﹪～－＊", "0123456789.%%~-*")  # ﹪: the small form
@@ -33,6 +33,9 @@ _CLOSERS = "”’\"')）】》」 "
 _PAGE_MARKER = re.compile(r"(\d{1,3})、")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*[/／共]\s*\d{1,3}\s*页?)?[-—–\s]*$")
 _SPLIT_NUMBER_TAIL = re.compile(r"[0-9.]$")
+# the words a figure is counted or measured in, opening the line after a number that stands alone on its line
+_UNIT_HEAD = re.compile(rf"^\s*(?:余|多)?(?:万亿|亿|万|千)?(?:{alternation('unit')}|{alternation('chinese_count_classifier')}|%)")
+_BARE_FIGURE = re.compile(r"\s*[0-9][0-9.,%\-—~]{0,11}\s*|\s*[Xx×*]{1,4}\s*")  # a line holding a number or a mask alone
 _SPLIT_NUMBER_HEAD = re.compile(r"^\s*[0-9.%]|^\s*(?:余|多)?(?:万亿|亿|万|千)?(?:元|美元|亩|%|个|家|项|人)")
 _WRAPPED_MIN_LINES = 5  # a PDF's text has many lines broken at the same margin
 _WRAPPED_SHARE = 0.4
@@ -116,6 +119,12 @@ def _margin(lines: list[str]) -> float | None:
     return median if near >= _WRAPPED_MIN_LINES and near >= _WRAPPED_SHARE * long_lines else None
 
 
+def _figure_alone(lines: list[str], index: int) -> bool:
+    """`展示基地 / 2 / 个。`: a number on a line of its own before the word it counts is a figure, not a page number."""
+    following = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return bool(_UNIT_HEAD.match(following))
+
+
 def _boilerplate(line: str) -> bool:
     """Page numbers and the sharing sites' own lines (VIP专免, 侵权投诉 …): not report text."""
     return bool(_PAGE_NUMBER.match(line)) or line.strip() in _boilerplate_lines()
@@ -152,6 +161,10 @@ def _joins(previous: str, line: str, margin: float | None) -> bool:
         # 增长11.4%; / 直接利用外资…: a semicolon that happens to end a full line of a PDF goes on with the sentence
         return (margin is not None and previous.rstrip(_CLOSERS)[-1:] in _CLAUSE_MARKS and heading(previous) is None
                 and _width(previous) >= _MARGIN_SLACK * margin)
+    if _BARE_FIGURE.fullmatch(previous):
+        return True  # 展示基地 / 2 / 个: a PDF that set every number on a line of its own goes on after it
+    if _BARE_FIGURE.fullmatch(line):
+        return True  # ... and before it, unless the line before ended its paragraph (checked above)
     if _SPLIT_NUMBER_TAIL.search(previous) and _SPLIT_NUMBER_HEAD.match(line):
         return True  # 2 / 4518元, 1.8 / 亿美元: a number broken across lines
     return margin is not None and heading(previous) is None and _width(previous) >= _MARGIN_SLACK * margin
@@ -174,7 +187,7 @@ def passages(lines: list[str]) -> list[Passage]:
     margin = _margin(lines)
     paragraphs: list[_Paragraph] = []
     for index, line in enumerate(lines):
-        if not line.strip() or _boilerplate(line):
+        if not line.strip() or (_boilerplate(line) and not _figure_alone(lines, index)):
             continue
         if paragraphs:
             para = paragraphs[-1]
