@@ -627,3 +627,20 @@ def test_a_share_per_ten_thousand_or_per_mille_is_a_percentage(text: str, value:
 
 def test_a_bare_wan_after_value_added_is_money() -> None:
     assert [(r["unit"], r["value_base"]) for r in rows("完成增加值7275万,同比增长8%。")] == [("CNY", 72750000.0)]
+
+
+def test_a_negative_growth_written_with_a_minus_sign() -> None:
+    found = rows("1-10月,500万以上固定投资增速为-2.5%,全市排名第8;工业产值2.3亿元,同比增长-3.1%。")
+    assert [(r["name"], r["yoy_pct"]) for r in found] == [("500万以上固定投资", -2.5), ("工业产值", -3.1)]
+    assert [r["raw"] for r in rows("1-9月工业投资增长3-5%。")] == ["3-5%"]  # a range keeps its hyphen
+
+
+def test_a_growth_on_a_comparable_basis_and_a_completion_ratio_belong_to_the_figure() -> None:
+    found = rows("一般公共预算收入完成29.53亿元,同口径增长1.1%;外贸出口38.25亿元,完成比98.91%,全市排名第7。")
+    assert [(r["name"], r["yoy_pct"], r["target_pct"]) for r in found] == [
+        ("一般公共预算收入", 1.1, None), ("外贸出口", None, 98.91)]
+
+
+def test_how_many_indicators_hold_a_rank_is_no_figure_but_a_ranked_count_is() -> None:
+    assert rows("在全市统计的23项主要经济指标中,有11项增幅居全市第一位,有17项增幅居全市前三位。") == []
+    assert [(r["name"], r["value"]) for r in rows("新增规上企业12家居全市第一。")] == [("新增规上企业", 12.0)]

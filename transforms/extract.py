@@ -102,6 +102,9 @@ _COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?
 _QUOTE_MAX = 160
 _TITLE_MAX = 60
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_RANK_AHEAD = re.compile(r"(?:居|位居|位列|排名|排)(?:全市|全省|全区|全县|全国|同类|第|前)")
+_RANKED_AFTER = re.compile(r"(?:指标)?(?:增幅|增速|总量)均?(?:居|位居|位列|列)(?:全市|全省|全区|全县|全国)"
+                           r"(?:第[一二三四五六七八九十\d]+|前[一二三四五六七八九十\d]+)")
 _RANK_CLAUSE = re.compile(r"[;；,，]\s*(?:全市|全省|全区|全县)?(?:排名|位居|位列|居)(?:全市|全省|全区|全县)?第[一二三四五六七八九十\d]+[位名]?")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
@@ -366,8 +369,8 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
             label = _ATTRIBUTE_LABEL.search(before)
             return thing + (label.group() if label else "")
     after, after_end, cut = _noun_after(text, q.end, next_start)
-    if text[q.end : q.end + 1] in _OPENING_BRACKETS:
-        after = ""  # 10亿元以上3个【综保区2023地块、创为真空】: a bracket after a count lists examples, it names nothing
+    if text[q.end : q.end + 1] in _OPENING_BRACKETS or _RANK_AHEAD.match(after):
+        after = ""  # 10亿元以上3个【综保区2023地块、创为真空】, 12家居全市第一: examples or a rank name nothing
     if after and (before.endswith("等") or "、" in before):
         state.consumed = after_end
         return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
@@ -489,6 +492,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         clause_start = _clause_start(text, q.start)
         if _is_qualifier(text, q, nxt) or _is_peer_group(text, q) or _is_rank_move(text, q, clause_start) \
+                or _is_rank_count(text, q) \
                 or (q.is_percent and _STREAK.search(text, clause_start, q.start)):
             i += 1
             continue
@@ -605,6 +609,11 @@ def _is_peer_group(text: str, q: Quantity) -> bool:
         return False
     clause = text[q.end : _clause_end(text, q.end)]
     return bool(_RANK.search(clause) or _PEER_GROUP_END.search(clause) or _COUNTED_METRIC.match(clause))
+
+
+def _is_rank_count(text: str, q: Quantity) -> bool:
+    """`23项指标中有11项增幅居全市第一位`: how many indicators hold a rank is a rank, not a figure (spec: ranks)."""
+    return q.raw.endswith("项") and bool(_RANKED_AFTER.match(text, q.end))  # 12家居全市第一 is 12 firms
 
 
 def _is_rank_move(text: str, q: Quantity, clause_start: int) -> bool:

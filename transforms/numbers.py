@@ -90,6 +90,7 @@ _NOT_BOUND = frozenset(words("not_bound"))  # 签约5个: the 约 of 签约 is n
 # matched at a position (pattern.match(text, pos)): no ^, which would only hold at the start of the text
 _NOT_AFTER = re.compile(f"(?:{alternation('not_after_number')})")
 _NOT_AFTER_COUNT = re.compile(f"(?:{alternation('not_after_count')})")  # 11个季度, 6个方面, 7.8个百分点
+_MINUS = ("-", "−")
 _NOT_BEFORE = re.compile(rf"(?:{alternation('not_before_number')}|近\d*|[A-Za-z+\-/.])$")
 
 
@@ -151,8 +152,11 @@ def scan(text: str) -> list[Quantity]:
             continue  # no unit, no magnitude: dates, codes, list counters, bare numbers, a bare x or _ of prose
             # (研发中心28、19家: a bare number before a list's figure with a classifier takes it, in extract)
         at = m.start()
+        # 增速为-2.5%: a minus sign after words (1-10月, A-1 and 3-5% are ranges and codes)
+        before = text[max(0, at - 2) : at - 1]
+        negative = unit_word == "%" and text[at - 1 : at] in _MINUS and not (before.isascii() and before.isalnum())
         if _NOT_BEFORE.search(text, max(0, at - 3), at) and not (text[at - 1] == "近" and unit_word) \
-                and not _ACRONYM_BEFORE.search(text, 0, at):
+                and not _ACRONYM_BEFORE.search(text, 0, at) and not negative:
             continue
         if unit_word is None and _NOT_AFTER.match(text, m.end() - len(post or "")):
             continue
@@ -165,6 +169,8 @@ def scan(text: str) -> list[Quantity]:
         if unit_word == "度" and not _ELECTRICITY.search(text, max(0, at - 12), at):
             continue  # 度 is electricity (6.42亿度 after 用电量); 30度 of heat or of an angle is no figure here
         value = to_decimal(num)
+        if negative:  # the sign is part of the figure, a masked one's too (增长-x%)
+            value, at = (-value if value is not None else None), at - 1
         high = to_decimal(num2) if num2 else None
         masked = value is None or bool(num2 and high is None)
         bound, start = _bound_before(text, at) if at and text[at - 1] in _BOUND_LAST_CHARS else ("exact", at)
