@@ -537,10 +537,8 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
             if b.unit is None and b.multiplier == 1 and batch[-1].unit:
                 b.unit = batch[-1].unit
         anchor = max(_clause_start(text, q.start), prev_end)
-        earlier = _BRACKETED_EARLIER.match(text[: q.start], anchor) if state.groups and len(batch) == 1 else None
-        if earlier and len(state.groups[-1].items) == 1 and _read_bracketed_earlier(state, q, state.groups[-1].items[0],
-                                                                                    earlier):
-            pass
+        if _read_bracketed_earlier(state, batch, anchor):
+            pass  # the figure is read, as the one before it in an earlier period
         elif state.groups and _BRACKETED_TARGET.match(text, anchor, q.start):
             for main in state.groups[-1].items if len(batch) == 1 else state.out[-1:]:
                 _read_bracketed_target(state, batch, main)  # one target for each subject of the figure before
@@ -876,9 +874,14 @@ def _ratio_names(stem: str, wanted: int) -> list[str]:
     return [stem] * wanted
 
 
-def _read_bracketed_earlier(state: _SentenceState, q: Quantity, main: Indicator, m: re.Match[str]) -> bool:
-    """`项目31个(2021年全年30个)`: the bracketed figure is the figure before's thing in an earlier period, when it is
+def _read_bracketed_earlier(state: _SentenceState, batch: list[Quantity], anchor: int) -> bool:
+    """`项目31个(2021年全年30个)`: a bracketed figure is the figure before's thing in an earlier period, when it is
     measured the same way. It is no group of its own: a 其中 or a growth after it belongs to the figure it follows."""
+    q = batch[0]
+    m = _BRACKETED_EARLIER.match(state.text[: q.start], anchor) if state.groups and len(batch) == 1 else None
+    if m is None or len(state.groups[-1].items) != 1:
+        return False
+    main = state.groups[-1].items[0]
     ind = _new_indicator(state, q, main.name)
     if ind.unit != main.unit:
         return False
@@ -887,8 +890,8 @@ def _read_bracketed_earlier(state: _SentenceState, q: Quantity, main: Indicator,
     if year is None and main.period:
         year = int(main.period[:4]) - _YEARS_BACK[m.group("back")]
     if year is not None:
-        same_span = m.group("span") == "同期" and main.period is not None
-        ind.period = main.period.replace(main.period[:4], str(year)) if same_span and main.period else str(year)
+        same_months = m.group("span") == "同期" and main.period is not None
+        ind.period = main.period.replace(main.period[:4], str(year)) if same_months and main.period else str(year)
     state.out.append(ind)
     return True
 
