@@ -644,3 +644,15 @@ def test_a_growth_on_a_comparable_basis_and_a_completion_ratio_belong_to_the_fig
 def test_how_many_indicators_hold_a_rank_is_no_figure_but_a_ranked_count_is() -> None:
     assert rows("在全市统计的23项主要经济指标中,有11项增幅居全市第一位,有17项增幅居全市前三位。") == []
     assert [(r["name"], r["value"]) for r in rows("新增规上企业12家居全市第一。")] == [("新增规上企业", 12.0)]
+
+
+def test_kinds_from_held_out_set_5() -> None:
+    # a 重点工作汇报 section reports how the key work went; 同比增 is a growth verb
+    found = rows("全年实现税收收入5.05亿元,同比增15.3%。", section="一、2022年重点工作汇报")
+    assert [(r["kind"], r["yoy_pct"]) for r in found] == [("actual", 15.3)]
+    # a year's list of livelihood projects is a plan; a report on their progress is not
+    assert {r["kind"] for r in rows("新增托位100个,新增学位780个。", section="2020年县政府民生实事项目")} == {"target"}
+    assert {r["kind"] for r in rows("新增托位100个。", section="2020年民生实事项目进展")} == {"actual"}
+    # a programme named 计划 and funds secured (争取到位) are no target cue
+    found = rows("入选南太湖精英计划创业人才项目1个;争取到位园区配套基础设施建设专债资金10亿元,实施基础设施建设项目27个。")
+    assert {r["kind"] for r in found} == {"actual"} and len(found) == 3
