@@ -18,11 +18,12 @@ from zwgk.evaluate import corpus_text, score_corpus
 
 from .conftest import FIXTURES
 
-# Measured 0.982 (P 0.983 R 0.981; kind 0.982, every other attribute >= 0.997) with 88 texts / 1,149 gold rows, after
-# held-out sets 3 and 4 (12 texts each, scored 0.917 and 0.868 unseen) joined and their classes were mended (round 2
-# alone: 0.996 on 64 texts); the round-2 issue asks for 0.95 with every attribute >= 0.96.
+# Measured 0.982 (P 0.983 R 0.980; kind 0.969, every other attribute >= 0.998) with 100 texts / 1,328 gold rows, after
+# held-out sets 3, 4 and 5 (12 texts each, scored 0.917, 0.868 and 0.969 unseen) joined and their classes were mended
+# (round 2 alone: 0.996 on 64 texts). Kind is lowest: a county's 民生实事 list published as a people's-congress notice
+# (512) reads as a review. The round-2 issue asks for 0.95 with every attribute >= 0.96.
 CORPUS_F1_FLOOR = 0.97
-CORPUS_ATTRIBUTE_FLOOR = 0.975
+CORPUS_ATTRIBUTE_FLOOR = 0.96
 REVIEW = "一、2023年工作总结"
 
 
@@ -625,8 +626,9 @@ def test_a_share_per_ten_thousand_or_per_mille_is_a_percentage(text: str, value:
     assert [(r["value"], r["unit"], r["bound"]) for r in rows(text)] == [(value, "pct", bound)]
 
 
-def test_a_bare_wan_after_value_added_is_money() -> None:
+def test_a_bare_wan_after_value_added_or_costs_is_money() -> None:
     assert [(r["unit"], r["value_base"]) for r in rows("完成增加值7275万,同比增长8%。")] == [("CNY", 72750000.0)]
+    assert [(r["unit"], r["value_base"]) for r in rows("规上工业研发费0.19亿,累计增速12.5%。")] == [("CNY", 19000000.0)]
 
 
 def test_a_negative_growth_written_with_a_minus_sign() -> None:
