@@ -592,6 +592,8 @@ def test_a_doubling_in_words_is_a_change_of_a_hundred_percent() -> None:
         ("地区生产总值", 100.0, "exact", None), ("社会消费品零售总额", 100.0, "exact", None),
         ("农产品加工业产值", 100.0, "exact", None), ("财政收入", 300.0, "lower", None)]
     assert [r["yoy_pct"] for r in rows("工业总产值翻了一番。")] == [100.0]
+    # a doubling followed by the level it reached: the level is the figure
+    assert [(r["name"], r["value"]) for r in rows("上市公司总数翻番、达19家。")] == [("上市公司总数", 19.0)]
 
 
 def test_a_round_count_in_words_is_a_lower_bound() -> None:

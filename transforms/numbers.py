@@ -80,6 +80,7 @@ _SLOGAN_VERB = re.compile(f"(?:{alternation('slogan_verb')})$")  # 打造三个�
 # 过半 alone is left out: in these reports it is the slogan 时间过半、任务过半 (the spec names 一半以上, 半数以上)
 WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半数|两位数增长|两位数以上增长|翻了?一番|翻了?两番|翻番)(?P<post>以上)?")
 _DOUBLINGS = {"翻一番": 100, "翻番": 100, "翻两番": 300}  # the change a doubling (quadrupling) is, in percent
+_LEVEL_AFTER = re.compile(r"[、,，]?\s*(?:达到|达|至|为)\s*\d")
 _BOUND_BEFORE_WORDS = values("bound_before")
 _PRE_BOUND = re.compile(f"({alternation('bound_before')})$")
 _BOUND_LAST_CHARS = frozenset(word[-1] for word in _BOUND_BEFORE_WORDS)  # most figures have none of them before
@@ -233,6 +234,8 @@ def scan(text: str) -> list[Quantity]:
         )
     for m in WORD_QUANTITY.finditer(text) if "半" in text or "两位数" in text or "翻" in text else ():
         w = m.group("w")
+        if w.replace("了", "") in _DOUBLINGS and _LEVEL_AFTER.match(text, m.end()):
+            continue  # 上市公司总数翻番、达19家: the level that follows says it, and is the figure
         if w.replace("了", "") in _DOUBLINGS:  # 地区生产总值翻一番: a change of +100%, in words
             found.append(Quantity(m.start(), m.end(), m.group(0), Decimal(_DOUBLINGS[w.replace("了", "")]), None, Decimal(1), "pct",
                                   "lower" if m.group("post") else "exact", False, "doubling"))
