@@ -660,3 +660,8 @@ def test_kinds_from_held_out_set_5() -> None:
     # a programme named 计划 and funds secured (争取到位) are no target cue
     found = rows("入选南太湖精英计划创业人才项目1个;争取到位园区配套基础设施建设专债资金10亿元,实施基础设施建设项目27个。")
     assert {r["kind"] for r in found} == {"actual"} and len(found) == 3
+
+
+def test_what_money_is_spent_on_does_not_name_it() -> None:
+    found = rows("投资1800万元推进8686亩高标准农田改造提升项目。")
+    assert [(r["name"], r["unit"]) for r in found][:1] == [("投资", "CNY")]

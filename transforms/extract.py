@@ -102,6 +102,7 @@ _COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?
 _QUOTE_MAX = 160
 _TITLE_MAX = 60
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_VERB_AHEAD = re.compile(r"(?:推进|实施|用于|建设|开展|打造|改造|新建|启动)")
 _RANK_AHEAD = re.compile(r"(?:居|位居|位列|排名|排)(?:全市|全省|全区|全县|全国|同类|第|前)")
 _RANKED_AFTER = re.compile(r"(?:指标)?(?:增幅|增速|总量)均?(?:居|位居|位列|列)(?:全市|全省|全区|全县|全国)"
                            r"(?:第[一二三四五六七八九十\d]+|前[一二三四五六七八九十\d]+)")
@@ -374,6 +375,8 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
     if after and (before.endswith("等") or "、" in before):
         state.consumed = after_end
         return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
+    if after and before and _VERB_AHEAD.match(after):
+        after = ""  # 投资1800万元推进8686亩高标准农田改造: the words after are what the money does, not what it is
     if after and (not before or len(before) <= 4):
         state.consumed = after_end
         return clean_name(before + after) or after
