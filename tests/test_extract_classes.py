@@ -665,3 +665,9 @@ def test_kinds_from_held_out_set_5() -> None:
 def test_what_money_is_spent_on_does_not_name_it() -> None:
     found = rows("投资1800万元推进8686亩高标准农田改造提升项目。")
     assert [(r["name"], r["unit"]) for r in found][:1] == [("投资", "CNY")]
+
+
+def test_a_size_bracket_after_a_list_comma_starts_the_next_figures_name() -> None:
+    found = rows("全年实现新签约项目38个,其中亿元以上制造业项目28个,扬州市级项目17个、20亿元以上项目2个。")
+    assert [(r["name"], r["value"]) for r in found][-2:] == [("扬州市级项目", 17.0), ("20亿元以上项目", 2.0)]
+    assert [r["name"] for r in rows("高效完成张店区块101户77.89亩拆迁工作。")][:1] == ["张店区块"]

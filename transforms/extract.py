@@ -530,8 +530,9 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
             joined = gap in ("、", "和", "及") or (verb is not None and not clean_name(gap[1 : verb.start()]))
             joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
             joined = joined or (q.word == "ratio" and nq.word == "ratio" and gap in RATIO_MARKS)
-            if joined and nq.is_percent == q.is_percent:
-                batch.append(nq)
+            after_nq = quantities[j + 1] if j + 1 < len(quantities) else None
+            if joined and nq.is_percent == q.is_percent and not _is_qualifier(text, nq, after_nq):
+                batch.append(nq)  # (市级项目17个、20亿元以上项目2个: a size bracket starts the next figure's name)
                 j += 1
                 continue
             break
