@@ -139,6 +139,21 @@ def _unit_of(text: str, m: re.Match[str], unit_word: str) -> tuple[str, Decimal]
     return unit, factor
 
 
+def _fraction(numerator: int, denominator: int) -> Decimal | None:
+    """numerator/denominator as a percentage, for a proper fraction only (占1/4, 三分之一)."""
+    if not 0 < numerator < denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"))
+
+
+def _share(text: str, m: re.Match[str], share: Decimal) -> Quantity:
+    """A share as a percentage, bounded by a word before it (近, 超) or by 以上/以下/以内/左右 after it."""
+    bound, start = _bound_before(text, m.start())
+    post = m.groupdict().get("post")
+    return Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct",
+                    _POST_BOUNDS[post] if post else bound, False)
+
+
 def scan(text: str) -> list[Quantity]:
     """Every quantity in `text` (as transforms.reading gives it), in order. Dates, ordinals, durations, codes and
     numbers of slogans are skipped."""
@@ -185,30 +200,15 @@ def scan(text: str) -> list[Quantity]:
                               bound, masked))
     # the rarer shapes are looked for only in sentences that have what they need (a regex scan per shape costs)
     for m in FRACTION.finditer(text) if "/" in text else ():
-        if not _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
-            continue
-        a, b = int(m.group("a")), int(m.group("b"))
-        if not 0 < a < b:
-            continue
-        bound, start = _bound_before(text, m.start())
-        share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
-        found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
+        share = _fraction(int(m.group("a")), int(m.group("b")))
+        if share is not None and _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
+            found.append(_share(text, m, share))
     for m in PER_MYRIAD.finditer(text) if "分之" in text else ():
-        bound, start = _bound_before(text, m.start())
-        share = Decimal(m.group("n")) / _PER_MYRIAD_DIVISOR[m.group("base")]
-        found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct",
-                              _POST_BOUNDS[m.group("post")] if m.group("post") else bound, False))
+        found.append(_share(text, m, Decimal(m.group("n")) / _PER_MYRIAD_DIVISOR[m.group("base")]))
     for m in CN_FRACTION.finditer(text) if "分之" in text else ():
-        if not _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
-            continue
-        a, b = (int(g) if g.isdigit() else _CN_FRACTION_DIGITS[g] for g in m.group("a", "b"))
-        if not 0 < a < b:
-            continue
-        bound, start = _bound_before(text, m.start())
-        if m.group("post"):
-            bound = _POST_BOUNDS[m.group("post")]
-        share = (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.01"))
-        found.append(Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct", bound, False))
+        share = _fraction(*(int(g) if g.isdigit() else _CN_FRACTION_DIGITS[g] for g in m.group("a", "b")))
+        if share is not None and _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
+            found.append(_share(text, m, share))
     for m in RATIO.finditer(text) if _RATIO_HINT.search(text) else ():
         if not _RATIO_CONTEXT.search(text, max(0, m.start() - _RATIO_CONTEXT_REACH), m.start()):
             continue
