@@ -103,10 +103,12 @@ _QUOTE_MAX = 160
 _TITLE_MAX = 60
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _VERB_AHEAD = re.compile(r"(?:推进|实施|用于|建设|开展|打造|改造|新建|启动)")
-_RANK_AHEAD = re.compile(r"(?:居|位居|位列|排名|排)(?:全市|全省|全区|全县|全国|同类|第|前)")
-_RANKED_AFTER = re.compile(r"(?:指标)?(?:增幅|增速|总量)均?(?:居|位居|位列|列)(?:全市|全省|全区|全县|全国)"
-                           r"(?:第[一二三四五六七八九十\d]+|前[一二三四五六七八九十\d]+)")
-_RANK_CLAUSE = re.compile(r"[;；,，]\s*(?:全市|全省|全区|全县)?(?:排名|位居|位列|居)(?:全市|全省|全区|全县)?第[一二三四五六七八九十\d]+[位名]?")
+# a rank (全市排名第2, 居全市第一, 增幅居全市前三位): the verbs from the lexicon, the scope and the place arranged here
+_RANK_VERB = rf"(?:{alternation('rank_word')}|居|列)"
+_RANK_SCOPE = r"(?:全市|全省|全区|全县|全国)"
+_RANK_AHEAD = re.compile(rf"{_RANK_VERB}(?:{_RANK_SCOPE}|同类|第|前)")
+_RANKED_AFTER = re.compile(rf"(?:指标)?(?:增幅|增速|总量)均?{_RANK_VERB}{_RANK_SCOPE}[第前][一二三四五六七八九十\d]+")
+_RANK_CLAUSE = re.compile(rf"[;；,，]\s*{_RANK_SCOPE}?{_RANK_VERB}{_RANK_SCOPE}?第[一二三四五六七八九十\d]+[位名]?")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
