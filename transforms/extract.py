@@ -14,6 +14,7 @@ from transforms.models import Document, Indicator
 from transforms.numbers import RATIO_MARKS, UNMEASURED, Quantity, scan
 from transforms.outline import build_outline, cue_role, document_role, heading
 from transforms.reading import Passage, passages
+from transforms.tables import read_tables
 
 SEPARATORS = ",，;；:：。!！?？\n"
 _SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
@@ -102,6 +103,7 @@ _COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?
 _QUOTE_MAX = 160
 _TITLE_MAX = 60
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_OBJECT_OPEN = re.compile(r"(?:对|向|给)(?!外|象|标|接|比|口)")  # a preposition opening the words before a count
 _VERB_AHEAD = re.compile(r"(?:推进|实施|用于|建设|开展|打造|改造|新建|启动)")
 # a rank (全市排名第2, 居全市第一, 增幅居全市前三位): the verbs from the lexicon, the scope and the place arranged here
 _RANK_VERB = rf"(?:{alternation('rank_word')}|居|列)"
@@ -382,6 +384,9 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
     if after and (not before or len(before) <= 4):
         state.consumed = after_end
         return clean_name(before + after) or after
+    if len(after) >= 2 and q.unit in _CLASSIFIED_UNITS and _OBJECT_OPEN.match(before):
+        state.consumed = after_end
+        return clean_name(after)  # 对街道首批21家“名特优新”个体工商户发放奖励: the words before say to whom, not what
     # 立案审查16起处理16人次: words that run straight into the next figure are its verb, not this figure's noun
     runs_into_next = not cut and (next_start < _clause_end(text, q.end) or text[after_end : after_end + 1].isdigit())
     if len(after) >= 2 and q.unit in _CLASSIFIED_UNITS and not runs_into_next:
@@ -661,9 +666,9 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
     if len(batch) == 1 and not names[0]:
         names[0] = _take_over_milestone(state, q)
     if len(batch) == 1:
-        names[0] = _from_to_name(state, q, names[0]) or names[0]
         if _restated_milestone(state, q, names[0]):
             return  # 单月产值达75.9亿元,系首次突破75亿元: the milestone the figure before has passed, said again
+        names[0] = _from_to_name(state, q, names[0]) or names[0]
     items = []
     for b, name in zip(batch, names, strict=True):
         if not name:
@@ -686,6 +691,9 @@ def _shared_subjects(before: str, milestone: bool = False, keep_tail: bool = Tru
         return None  # 电机电器、船舶修造等传统产业规上产值突破200亿元: examples of one thing, named after 等
     head, tail = (before[: m.start()], before[m.end() :]) if m else (before, "")
     wanted = 2 if m and m.group().startswith("双双") else 0
+    compound = _COMPOUND.search(head) if m and not wanted and not _LIST_JOINT.search(head) else None
+    if compound:  # 开竣工率均达100%, 城乡居民收入均增长8%: one word for the subjects the shared value speaks of
+        wanted = len(_COMPOUNDS[compound.group()])
     subjects = _split_names(_YOY_NOUN_END.sub("", head), wanted)
     if len(subjects) < 2 or all(_MODIFIER_END.search(subject) for subject in subjects[:-1]):
         return None  # 国家级、省级、市级人才项目数量均占…: levels of one subject, not several subjects
@@ -1000,7 +1008,10 @@ def _contexts(lines: list[str], doc: Document) -> list[Context]:
 def extract_indicators(doc: Document) -> list[Indicator]:
     lines = [line for line in doc.body.split("\n") if line.strip()]
     contexts = _contexts(lines, doc)
-    out: list[Indicator] = []
+    tables = read_tables(lines, [c.year for c in contexts]) if "|" in doc.body else None
+    if tables and tables.lines:  # a table's lines are read cell by cell, never as prose
+        lines = ["" if i in tables.lines else line for i, line in enumerate(lines)]
+    out: list[Indicator] = list(tables.indicators) if tables else []
     for passage in passages(lines):
         ctx = contexts[passage.first_line]
         previous: str | None = None

@@ -91,6 +91,11 @@ _NOT_BOUND = frozenset(words("not_bound"))  # 签约5个: the 约 of 签约 is n
 # matched at a position (pattern.match(text, pos)): no ^, which would only hold at the start of the text
 _NOT_AFTER = re.compile(f"(?:{alternation('not_after_number')})")
 _NOT_AFTER_COUNT = re.compile(f"(?:{alternation('not_after_count')})")  # 11个季度, 6个方面, 7.8个百分点
+_NOT_UNIT_WORD = re.compile(f"(?:{alternation('not_unit_word')})")  # 以下5方面: 方 opens 方面, no cubic metre
+# a ratio written as a bare number after its name (收入倍差缩小到1.71, 由1.75缩小至1.71): no unit to find it by
+_RATIO_NOUN = re.compile(rf"(?:{alternation('ratio_noun')})(?!上年|去年|同期|上|去)")
+_RATIO_FIGURE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,3}(?![\d.%万亿千元倍])")
+_CLAUSE_END = re.compile(r"[,，;；。]")
 _MINUS = ("-", "−")
 _NOT_BEFORE = re.compile(rf"(?:{alternation('not_before_number')}|近\d*|[A-Za-z+\-/.])$")
 
@@ -178,6 +183,8 @@ def scan(text: str) -> list[Quantity]:
             continue
         if unit_word in COUNT_CLASSIFIERS and _NOT_AFTER_COUNT.match(text, m.end()):
             continue
+        if unit_word and _NOT_UNIT_WORD.match(text, m.start("unit")):
+            continue
         if unit_word == "%" and _YEAR_AS_PERCENT.fullmatch(num):
             continue
         if _fills_quotes(text, at, m.end()):
@@ -218,6 +225,11 @@ def scan(text: str) -> list[Quantity]:
         for p in parts:
             found.append(Quantity(p.start(), p.end(), p.group(), Decimal(p.group()), None, Decimal(1), "pct", "exact",
                                   False, "ratio"))
+    for noun in _RATIO_NOUN.finditer(text) if "比" in text or "倍差" in text else ():
+        end = _CLAUSE_END.search(text, noun.end())
+        for m in _RATIO_FIGURE.finditer(text, noun.end(), end.start() if end else len(text)):
+            found.append(Quantity(m.start(), m.end(), m.group(), Decimal(m.group()), None, Decimal(1), UNMEASURED,
+                                  "exact", False))
     for m in ZERO.finditer(text) if "为0" in text or "为零" in text else ():
         found.append(Quantity(m.start(), m.end(), m.group(), Decimal(0), None, Decimal(1), "count", "exact", False))
     for m in ROUND_COUNT.finditer(text) if "余" in text else ():
