@@ -18,12 +18,13 @@ from zwgk.evaluate import corpus_text, score_corpus
 
 from .conftest import FIXTURES
 
-# Measured 0.981 (P 0.981 R 0.981; kind 0.967, every other attribute >= 0.998) with 120 texts / 1,661 gold rows, after
-# held-out sets 3-7 (12, 12, 12, 8 and 12 texts, scored 0.917, 0.868, 0.969, 0.942 and 0.926 unseen) joined and their
-# classes were mended (round 2 alone: 0.996 on 64 texts). Kind is lowest: a county's 民生实事 list published as a
-# people's-congress notice (512) reads as a review, and annotators differ on how far a 预计 reaches. The round-2 issue
-# asks for 0.95 with every attribute >= 0.96.
-CORPUS_F1_FLOOR = 0.97
+# Measured 0.968 (P 0.977 R 0.960; kind 0.964, every other attribute >= 0.995) with 132 texts / 1,892 gold rows, after
+# held-out sets 3-8 (12, 12, 12, 8, 12 and 12 texts, scored 0.917, 0.868, 0.969, 0.942, 0.926 and 0.833 unseen)
+# joined and their classes were mended (round 2 alone: 0.996 on 64 texts). Set 8 brought texts zwgk cannot read
+# whole: two copies that store a table one cell per line (812, 814: 40 gold rows, most of the recall lost). Kind is
+# lowest: a county's 民生实事 list published as a people's-congress notice (512) reads as a review, and annotators
+# differ on how far a 预计 reaches. The round-2 issue asks for 0.95 with every attribute >= 0.96.
+CORPUS_F1_FLOOR = 0.96
 CORPUS_ATTRIBUTE_FLOOR = 0.96
 REVIEW = "一、2023年工作总结"
 
@@ -768,3 +769,76 @@ def test_two_rates_in_one_word() -> None:
 def test_a_count_after_words_that_say_to_whom() -> None:
     found = rows("对街道首批21家“名特优新”个体工商户发放奖励4.7万元。")
     assert [(r["name"], r["value_base"]) for r in found] == [("名特优新”个体工商户", 21.0), ("奖励", 47000.0)]
+
+
+def test_a_second_header_line_splits_the_year_columns() -> None:
+    table = "\n".join([
+        "2024年计划执行情况",
+        "序号 | 指标名称 | 单位 | 2024年 | 2025年 |",
+        "目标 | 完成 | 目标 |",  # 2024年 spans 目标 and 完成; 目标 again starts 2025年
+        "1 | 地区生产总值增长 | % | 6 | 5.5 | 6 |",
+        "2 | 固定资产投资 | 亿元 | 300 | 337.1 | 350 |",
+    ])
+    found = [(r["name"], _base(r), r["yoy_pct"], r["kind"], r["period"])
+             for r in (i.to_dict() for i in extract_indicators(clean_text(table)))]
+    assert found == [
+        ("地区生产总值", None, 6.0, "target", "2024"), ("地区生产总值", None, 5.5, "actual", "2024"),
+        ("地区生产总值", None, 6.0, "target", "2025"),
+        ("固定资产投资", 3e10, None, "target", "2024"), ("固定资产投资", 3.371e10, None, "actual", "2024"),
+        ("固定资产投资", 3.5e10, None, "target", "2025"),
+    ]
+
+
+# --- held-out set 8: plan-execution and budget reports, department plans ----------------------------------------
+
+# 温州 2024 half-year plan-execution table (held-out text 811): a group cell spanning rows, a second header line under
+# the last column, `#` parts, cells of words, and a report title with a note in brackets
+HALF_YEAR_TABLE = """温州市2024年上半年国民经济和社会发展计划执行情况的报告(温州市发展和改革委员会,2024年8月26日向市人大常委会报告)
+表 上半年温州市国民经济和社会发展计划主要指标完成情况
+序号 | 指标名称 | 单位 | 目标 | 上半年实绩 | |||||
+绝对值 | 增速(%) | ||||||||
+经济发展 | 1 | 地区生产总值(GDP) | 亿元 | 增长6%以上 | 4297.8 | 6.2 | |||
+2 | #农林牧渔业增加值 | 亿元 | 增长4% | 77.7 | 4.2 | ||||
+5 | 全员劳动生产率 | 万元/人年 | 稳步增长 | 年度指标 | |||||
+8 | 固定资产投资 | 亿元 | 增长7% | — | 0.7 | ||||
+9 | #制造业投资 | 亿元 | 增长17% | — | 9.9"""
+
+
+def test_a_half_year_table_with_a_spanning_header_and_parts() -> None:
+    found = [(i.name, i.value, i.yoy_pct, i.kind, i.bound, i.period, i.parent)
+             for i in extract_indicators(clean_text(HALF_YEAR_TABLE))]
+    assert found == [
+        ("地区生产总值(GDP)", None, 6.0, "target", "lower", "2024", None),
+        ("地区生产总值(GDP)", 4297.8, 6.2, "actual", "exact", "2024H1", None),
+        ("农林牧渔业增加值", None, 4.0, "target", "exact", "2024", "地区生产总值(GDP)"),
+        ("农林牧渔业增加值", 77.7, 4.2, "actual", "exact", "2024H1", "地区生产总值(GDP)"),
+        ("固定资产投资", None, 7.0, "target", "exact", "2024", None),
+        ("固定资产投资", None, 0.7, "actual", "exact", "2024H1", None),  # no level (—): its growth alone
+        ("制造业投资", None, 17.0, "target", "exact", "2024", "固定资产投资"),
+        ("制造业投资", None, 9.9, "actual", "exact", "2024H1", "固定资产投资"),
+    ]
+
+
+def test_a_plans_section_on_the_year_before_is_a_review() -> None:
+    doc = clean_text("2024年平阳县交通运输局工作计划\n一、2023年亮点工作\n新改建四好农村路102.3公里。\n"
+                     "二、2024年工作思路\n新改建四好农村路100公里。")
+    assert [(i.value, i.kind, i.period) for i in extract_indicators(doc)] == [
+        (102.3, "actual", "2023"), (100.0, "target", "2024")]
+
+
+def test_budget_report_wording() -> None:
+    found = rows("——全县一般公共预算收入完成26.06亿元,增长17.6%。加上上级补助收入45.93亿元,以及调入资金5.46亿元、"
+                 "上年结转6亿元后,收入总计96.17亿元。地方一般公共预算收入179.1亿元,完成调整预算的102.1%。")
+    assert [(r["name"], r["value"], r["target_pct"]) for r in found] == [
+        ("一般公共预算收入", 26.06, None), ("上级补助收入", 45.93, None), ("调入资金", 5.46, None),
+        ("上年结转", 6.0, None), ("收入", 96.17, None), ("地方一般公共预算收入", 179.1, 102.1)]
+    assert [r["name"] for r in rows("培育常胜精密4家后备企业。")] == ["后备企业"]  # 后 inside a word is no stop
+
+
+def test_growth_words_list_counters_and_from_to_years() -> None:
+    assert [(r["name"], r["yoy_pct"]) for r in rows("限上批发业销售额达14.7亿元,同比增长高达72.6%。")] == [
+        ("限上批发业销售额", 72.6)]
+    assert [r["name"] for r in rows("(1)重点新建项目15个。")] == ["重点新建项目"]
+    found = rows("年销售额从6.7亿元跃升至13亿元。")
+    assert [(r["name"], r["value"]) for r in found] == [("年销售额", 6.7), ("年销售额", 13.0)]
+    assert [r["name"] for r in rows("年销售额从2024年的6.7亿元增长。")] == ["年销售额"]

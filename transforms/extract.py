@@ -26,7 +26,7 @@ _YOY_SIGN = values("yoy_verb")  # verb -> "+" or "-"
 _YOY_VERB_WORD = re.compile(alternation("yoy_verb"))
 _YOY_VERB = re.compile(
     rf"(?:{alternation('yoy_base')})?(?:分别|均)?(?:同比)?"
-    rf"(?P<verb>{alternation('yoy_verb')})了?(?:分别|均)?(?:为|达到|达|在)?(?:{alternation('bound_before')})?$"
+    rf"(?P<verb>{alternation('yoy_verb')})了?(?:分别|均)?(?:为|达到|高达|达|在)?(?:{alternation('bound_before')})?$"
 )
 # a growth written after its figure: 保持20%以上的增速, 增速均保持在10%以上
 _YOY_AFTER = re.compile(rf"(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
@@ -43,7 +43,7 @@ _TARGET_LEAD = re.compile(rf"(?:{alternation('target_scope')})?(?:{alternation('
 _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
 _TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 _LEADING_NOISE = re.compile(
-    rf"^(?:[、和及与并\s:：,，]|{alternation('name_leading')}|"
+    rf"^(?:[、和及与并\s:：,，]|[(（]\d{{1,2}}[)）]|{alternation('name_leading')}|"
     r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|(?:截[至止]|到)(?:年底|年末)|第[一二三四五六七八九十\d]+批|"
     r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)|"  # 三个月内, 五年来: a duration
     r"“?十[一二三四五六七]五”?(?:期间|时期|期末|末|以来|来)?"  # “十一五”期间: a plan period
@@ -52,14 +52,17 @@ _LEADING_NOISE = re.compile(
 # 国内生产总值增加到121万亿元: a verb of a from-to chain ends no name, and starts no noun after a figure
 _BARE_DURATION = re.compile(r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)")
 _LIST_JOINT = re.compile(r"[、和及与]")
-_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')}|{alternation('from_to')})+$")
+# 年销售额从2024年的6.7亿元: the year a from-to chain starts in is no part of the name
+_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')}|{alternation('from_to')}|[从由]20\\d{{2}}年)+$")
 # the characters a noise word can start or end with: most names have none there and skip the regexes
-_LEADING_FIRST = frozenset("、和及与并:：,，第*×Xx一二三四五六七八九十两“截到0123456789 \t\n\r\f\v\u3000\xa0") | {
+_LEADING_FIRST = frozenset("、和及与并:：,，(（第*×Xx一二三四五六七八九十两“截到0123456789 \t\n\r\f\v\u3000\xa0") | {
     word[0] for word in words("name_leading")}
 _TRAILING_LAST = frozenset(word[-1] for word in words("name_trailing") + words("from_to"))
 # the noun after a figure; a programme's code may open it (两个3+N创新动力体系: 3+N is a name, not a figure)
 _NOUN_AFTER = re.compile(r"(?:\d+(?:\+[\dA-Za-z]+)+)?[^\d,，;；:：。、!！?？()（）]{1,16}")
-_AFTER_STOP = re.compile(rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|{alternation('from_to')}|,|，|、)")
+# 上年结转6亿元后,: a 后 that ends the clause says when, it names nothing (后备企业 does)
+_AFTER_STOP = re.compile(
+    rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|{alternation('from_to')}|,|，|、|后(?=[,，;；。]|$))")
 _AFTER_CUT = re.compile(f"(?:(?!{alternation('after_keep')})(?:{alternation('after_cut')})).*$")
 # units of things that are counted or measured out: the noun written right after such a figure is what it counts
 _CLASSIFIED_UNITS = frozenset(("count", "mu", "m2", "km2", "km", "m", "pct"))
@@ -101,6 +104,7 @@ _CIRCUMSTANCE = re.compile(alternation("circumstance"))  # 减免非税收入1.2
 _STREAK = re.compile(r"连续(?:\d+|[一二三四五六七八九十两]+)个?(?:月|季度|年|周)")
 _COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?:余|多)?[个家项座所条栋处只宗]")
 _QUOTE_MAX = 160
+_TITLE_NOTE = re.compile(r"\s*[(（][^()（）]{2,60}[)）]\s*$")
 _TITLE_MAX = 60
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _OBJECT_OPEN = re.compile(r"(?:对|向|给)(?!外|象|标|接|比|口)")  # a preposition opening the words before a count
@@ -933,7 +937,8 @@ def _title(doc: Document, lines: list[str]) -> str | None:
     if title:
         return str(title)
     first = lines[0] if lines else ""
-    return first if 6 <= len(first) <= _TITLE_MAX and not _SENTENCE_END.search(first) else None
+    bare = _TITLE_NOTE.sub("", first)  # 关于…的报告(2024年8月26日向市人大常委会报告): the note is no part of its length
+    return first if 6 <= len(bare) <= _TITLE_MAX and not _SENTENCE_END.search(bare) else None
 
 
 def _doc_year(doc: Document, title: str | None) -> tuple[int | None, int | None]:
@@ -966,6 +971,8 @@ def _contexts(lines: list[str], doc: Document) -> list[Context]:
     half = False
     heading_year: int | None = None
     later = False  # in a section whose heading names a year after the one reviewed, with no cue of its own
+    earlier = False  # in a plan's section whose heading names a year before the plan's, with no cue of its own
+    plan_title_year = int(_YEAR.findall(title)[0]) if title and default_role == "plan" and _YEAR.search(title) else None
     for line, role in zip(lines, roles, strict=True):
         found = heading(line)
         level = found[0] if found else None
@@ -979,10 +986,17 @@ def _contexts(lines: list[str], doc: Document) -> list[Context]:
                 # 一、2023年工作回顾 … 二、2024年主要工作: the later year's section is the plan
                 later = bool(found and heading_year and review_year and heading_year > review_year
                              and cue_role(found[1], 1) == "other")
+                # 2024年…工作计划 opening with 一、2023年亮点工作: the earlier year's section is a review
+                earlier = bool(found and heading_year and plan_title_year and heading_year < plan_title_year
+                               and cue_role(found[1], 1) == "other")
+            if earlier and role == "plan":
+                role = "review"
             if heading_year and role == "review" and not later:
                 review_year = heading_year
             if heading_year and role == "plan":
                 plan_year = heading_year
+        if earlier and role == "plan":
+            role = "review"
         if later:
             role = "plan"
         year = heading_year

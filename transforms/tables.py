@@ -28,6 +28,7 @@ _ROLES = (
     ("unit", re.compile(r"^(?:计量)?单位$")),
     ("ordinal", re.compile(r"^(?:序号|编号|序)$")),
     ("label", re.compile(r"指标|项目|名称|内容|类别")),
+    ("level", re.compile(r"^(?:绝对值|绝对额|总量|数值|金额|总额|规模)$")),  # under a spanning cell: its own role
 )
 _YEAR_ONLY = re.compile(r"^(20\d{2})年?(?:度)?$")  # a column of one year's figures: what that year achieved
 _YEAR = re.compile(r"(20\d{2})年")
@@ -43,6 +44,8 @@ _BREAKDOWN = re.compile(r"^其中[:：,，]?")
 # a % in a level column is the figure's growth unless the name is itself a rate or a share
 _RATE_NAME = re.compile(r"率|比重|占比|比例|份额|指数|系数|倍差|收入比|%")
 _VALUE_ROLES = frozenset(("actual", "estimate", "target"))
+_PART_MARKS = ("#", "＃")
+_GROWTH_WORD = re.compile(r"(?:增长|增速|增幅)率?$")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class _Column:
     role: str  # one of _ROLES' names, or "other"
     period: str | None
     unit: str  # a unit the header gives bare numbers ("%" for 增长(%)), or ""
+    year_only: bool = False  # the cell is a year and nothing else: a second header line may split it
+    half: bool = False  # 上半年实绩: the first half of the line's year
 
 
 @dataclass
@@ -75,11 +80,12 @@ def _column(cell: str) -> _Column:
     period = year.group(1) if year else None
     only = _YEAR_ONLY.match(text)
     if only:
-        return _Column("actual", only.group(1), unit)
+        return _Column("actual", only.group(1), unit, year_only=True)
+    half = "上半年" in text
     for role, pattern in _ROLES:
         if pattern.search(text):
-            return _Column(role, period, unit)
-    return _Column("other", period, unit)
+            return _Column(role, period, unit, half=half)
+    return _Column("other", period, unit, half=half)
 
 
 def _header(line: str) -> list[_Column] | None:
@@ -92,6 +98,38 @@ def _header(line: str) -> list[_Column] | None:
     if "label" not in roles or not roles & (_VALUE_ROLES | {"yoy"}):
         return None
     return columns
+
+
+def _sub_header(line: str, columns: list[_Column]) -> list[_Column] | None:
+    """A second header line, under cells that span it: under years (`指标 | 单位 | 2024年 | 2025年` over `目标 |
+    完成 | 目标`) its cells are the years' own in order, a role met again starting the next year; else under the
+    last value column (`… | 目标 | 上半年实绩` over `绝对值 | 增速(%)`). None if the line is no such line."""
+    cells = _cells(line)
+    if any(_HEADER_DIGITS.search(_YEAR.sub("", c)) for c in cells):
+        return None
+    subs = [_column(c) for c in cells]
+    if not all(c.role in _VALUE_ROLES | {"yoy", "target_pct", "level"} for c in subs):
+        return None
+    years = [c for c in columns if c.year_only]
+    if years:
+        spread: list[_Column] = []
+        year, seen = 0, set[str]()
+        for sub in subs:
+            if sub.role in seen and year + 1 < len(years):
+                year, seen = year + 1, set()
+            seen.add(sub.role)
+            parent = years[year]
+            role = parent.role if sub.role == "level" else sub.role
+            spread.append(_Column(role, sub.period or parent.period, sub.unit or parent.unit, half=sub.half))
+        first = columns.index(years[0])
+        return columns[:first] + spread
+    spanned = max((i for i, c in enumerate(columns) if c.role in _VALUE_ROLES), default=None)
+    if spanned is None:
+        return None
+    parent = columns[spanned]
+    spread = [_Column(parent.role if sub.role == "level" else sub.role, sub.period or parent.period,
+                      sub.unit or parent.unit, half=sub.half or parent.half) for sub in subs]
+    return columns[:spanned] + spread + columns[spanned + 1 :]
 
 
 def _quantity(cell: str, unit: str) -> Quantity | None:
@@ -131,6 +169,8 @@ def _indicator(name: str, parent: str | None, q: Quantity, column: _Column, cell
     elif unit == UNMEASURED:
         unit = None
     period = column.period or (str(year) if year is not None else None)
+    if column.half and period:
+        period += "H1"
     kind = "estimate" if column.role == "estimate" else "target" if column.role == "target" else "actual"
     return Indicator(name=name, value=None if q.value is None else float(q.value), multiplier=float(q.multiplier),
                      unit=unit, raw=cell.strip(), kind=kind, bound=q.bound,
@@ -142,6 +182,7 @@ def _as_growth(ind: Indicator) -> Indicator:
     """A % in a level column of a level indicator (GDP | 6% | 5.0%): its growth, no level."""
     ind.yoy_pct = ind.value
     ind.value, ind.multiplier, ind.unit, ind.value_high = None, 1.0, None, None
+    ind.name = _GROWTH_WORD.sub("", ind.name) or ind.name  # 地区生产总值增长 | % | 6: the growth of 地区生产总值
     return ind
 
 
@@ -187,12 +228,17 @@ def _layout(cells: list[str], columns: list[_Column], above: _Row | None) -> _Ro
     return _Row(shift, inherited + labels, own[-1] if own else -1)
 
 
-def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int | None, quote: str) -> list[Indicator]:
+def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int | None, quote: str,
+              main: str | None) -> tuple[list[Indicator], str]:
+    """A data row's indicators and its name; `main` is the row a `#` row (a part, as statistics tables mark it)
+    belongs to."""
     unit_at = next((i + layout.shift for i, c in enumerate(columns) if c.role == "unit"), None)
     row_unit = reading_text(cells[unit_at]) if unit_at is not None and 0 <= unit_at < len(cells) else ""
     name, parent, name_unit = _name(layout.labels)
+    if name[:1] in _PART_MARKS:
+        name, parent = name.lstrip("".join(_PART_MARKS) + " "), parent or main
     if not name:
-        return []
+        return [], name
     out: list[Indicator] = []
     level: Indicator | None = None
     for index, column in enumerate(columns):
@@ -221,7 +267,7 @@ def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int 
             continue
         out.append(ind)
         level = ind
-    return out
+    return out, name
 
 
 def read_tables(lines: list[str], years: list[int | None]) -> TableRead:
@@ -236,9 +282,20 @@ def read_tables(lines: list[str], years: list[int | None]) -> TableRead:
         found.lines.add(index)
         above: _Row | None = None
         index += 1
+        if index < len(lines) and (spread := _sub_header(lines[index], columns)) is not None:
+            columns = spread
+            found.lines.add(index)
+            index += 1
+        main: str | None = None
         while index < len(lines) and len(cells := _cells(lines[index])) >= 2:
+            if columns[0].role == "ordinal" and len(cells) > 2 and _ORDINAL.match(cells[1]) \
+                    and not _ORDINAL.match(cells[0]):
+                cells = cells[1:]  # 经济发展 | 1 | 地区生产总值 …: a group cell spanning rows, not the row's label
             layout = _layout(cells, columns, above)
-            found.indicators.extend(_read_row(cells, columns, layout, years[index], lines[index].strip()))
+            row, name = _read_row(cells, columns, layout, years[index], lines[index].strip(), main)
+            found.indicators.extend(row)
+            if name and not any(i.parent for i in row):
+                main = name
             found.lines.add(index)
             if _ORDINAL.match(cells[0]) or columns[0].role != "ordinal":
                 above = layout  # the row later rows may share cells with by rowspan
