@@ -842,3 +842,21 @@ def test_growth_words_list_counters_and_from_to_years() -> None:
     found = rows("年销售额从6.7亿元跃升至13亿元。")
     assert [(r["name"], r["value"]) for r in found] == [("年销售额", 6.7), ("年销售额", 13.0)]
     assert [r["name"] for r in rows("年销售额从2024年的6.7亿元增长。")] == ["年销售额"]
+
+
+def test_a_real_table_whose_cells_hold_paragraphs_is_read_row_by_row() -> None:
+    # 万载县 2015 statistics bulletin (real_pages_dev, Kaipu UCAP): every <td> holds a <p>, which broke each cell onto
+    # a line of its own, so the table was never seen as one
+    page = (FIXTURES / "real_pages_dev" / "ucap_www.wanzai.gov.cn_tjgb_2015_table.html").read_bytes()
+    doc = clean_page(page)
+    assert "产品名称 | 计量单位 | 产量 | 较上年±%\n饮料酒 | 千升 | 15767 | 18.64\n" in doc.body
+    found = [(i.name, i.value_base, i.unit, i.yoy_pct) for i in extract_indicators(doc) if "|" in i.quote]
+    assert found[:2] == [("饮料酒产量", 15767.0, None, 18.64), ("塑料制品产量", 183946.0, "t", 26.63)]
+    assert ("供电量", 506160000.0, "kWh", 8.83) in found and len(found) == 7
+
+
+def test_a_layout_table_keeps_its_paragraphs_apart() -> None:
+    body = "".join(f"<p>第{n}段,全年完成固定资产投资{n}0亿元,同比增长{n}%,各项工作稳步推进,取得明显成效。</p>" for n in range(1, 4))
+    page = f"<html><body><table><tr><td><p>导航</p></td><td>{body}</td></tr></table></body></html>"
+    lines = clean_page(page.encode("utf-8")).body.split("\n")
+    assert sum(1 for line in lines if line.startswith("第")) == 3

@@ -21,12 +21,16 @@ SKIP_TAGS = frozenset((
     "button", "head",
 ))
 CELL_TAGS = frozenset(("td", "th"))
+_CELL_BLOCK_TAGS = BLOCK_TAGS - {"table", "tbody", "thead", "tfoot", "tr"}  # inside a cell: the cell's own lines
 HIDDEN_TAG = "zwgk-hidden"  # hidden elements are renamed to this, which the linearisation drops
 CONTENT_BEGIN = "ZJEG_RSS.content.begin"  # Hanweb's own marks (comments); mark_content brackets other templates' content
 CONTENT_END = "ZJEG_RSS.content.end"
 # noncharacters: never text, so they can carry structure through the XSLT output
-_BREAK, _BEGIN, _END = "\ufdd0", "\ufdd1", "\ufdd2"
-_MARKS = (_BREAK, _BEGIN, _END)
+_BREAK, _BEGIN, _END, _CELL_BREAK = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+_MARKS = (_BREAK, _BEGIN, _END, _CELL_BREAK)
+# a cell's own paragraphs (<td><p>饮料酒</p></td>): one row of short cells stays one line, a layout table's cell of
+# paragraphs keeps its lines
+_CELL_LINE_MAX = 60
 _NOT_PAGE_TEXT = ("\x00", *_MARKS)  # NULs, and the linearisation's own marks
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -51,7 +55,16 @@ _LINEARISE = etree.XSLT(etree.XML(
     '<xsl:output method="text" encoding="utf-8"/>'
     f'<xsl:template match="{"|".join(sorted(SKIP_TAGS | {HIDDEN_TAG}))}"/>'
     f'<xsl:template match="{"|".join(sorted(BLOCK_TAGS))}">{_BREAK}<xsl:apply-templates/>{_BREAK}</xsl:template>'
-    f'<xsl:template match="{"|".join(sorted(CELL_TAGS))}"><xsl:apply-templates/> | </xsl:template>'
+    f'<xsl:template match="{"|".join(sorted(CELL_TAGS))}"><xsl:apply-templates mode="cell"/> | </xsl:template>'
+    f'<xsl:template match="{"|".join(sorted(SKIP_TAGS | {HIDDEN_TAG}))}" mode="cell"/>'
+    f'<xsl:template match="{"|".join(sorted(_CELL_BLOCK_TAGS))}" mode="cell">{_CELL_BREAK}<xsl:apply-templates mode="cell"/>'
+    f'{_CELL_BREAK}</xsl:template>'
+    f'<xsl:template match="{"|".join(sorted(BLOCK_TAGS - _CELL_BLOCK_TAGS))}" mode="cell">{_BREAK}<xsl:apply-templates/>'
+    f'{_BREAK}</xsl:template>'  # a table inside a cell is a table of its own
+    f"<xsl:template match=\"comment()[contains(., '{CONTENT_BEGIN}')]\" mode=\"cell\">{_BEGIN}</xsl:template>"
+    f"<xsl:template match=\"comment()[contains(., '{CONTENT_END}')]\" mode=\"cell\">{_END}</xsl:template>"
+    f"<xsl:template match=\"processing-instruction('{_BEGIN_PI}')\" mode=\"cell\">{_BEGIN}</xsl:template>"
+    f"<xsl:template match=\"processing-instruction('{_END_PI}')\" mode=\"cell\">{_END}</xsl:template>"
     f"<xsl:template match=\"comment()[contains(., '{CONTENT_BEGIN}')]\">{_BEGIN}</xsl:template>"
     f"<xsl:template match=\"comment()[contains(., '{CONTENT_END}')]\">{_END}</xsl:template>"
     f"<xsl:template match=\"processing-instruction('{_BEGIN_PI}')\">{_BEGIN}</xsl:template>"
@@ -138,7 +151,21 @@ def _split(text: str) -> list[str]:
     for mark in (_BEGIN, _END):  # a second or stray mark is only a line break
         if mark in text:
             text = text.replace(mark, _BREAK)
-    return [line for part in text.split(_BREAK) if (line := part.strip("| "))]
+    parts = text.split(_BREAK)
+    if _CELL_BREAK in text:
+        parts = [piece for part in parts for piece in _cell_lines(part)]
+    return [line for part in parts if (line := part.strip("| "))]
+
+
+def _cell_lines(row: str) -> list[str]:
+    """A table row whose cells hold paragraphs: one line when it has several cells, all short (a data table's
+    row); else the cells' own lines (a layout table's cell of paragraphs)."""
+    if _CELL_BREAK not in row:
+        return [row]
+    cells = row.split(" | ")
+    if len(cells) >= 2 and all(len(c.replace(_CELL_BREAK, "")) <= _CELL_LINE_MAX for c in cells):
+        return [" ".join(" | ".join(c.replace(_CELL_BREAK, " ").strip() for c in cells).split())]
+    return row.split(_CELL_BREAK)
 
 
 def page_lines(root: etree._Element) -> tuple[list[str], list[str], list[str]] | tuple[list[str], None, None]:

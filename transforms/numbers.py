@@ -40,7 +40,7 @@ QUANTITY = re.compile(
     rf"(?P<num>{_NUM})(?P<pct1>%)?"
     rf"(?:\s*[-—–~～至到]\s*(?P<num2>{_NUM}))?"
     r"(?P<post0>余|多)?"
-    r"(?P<mag>万亿|亿|千万|百万|万|千(?![米瓦]))?"
+    r"(?P<mag>万亿|亿|千万|百万|万|千(?![米瓦升克]))?"
     r"(?P<post1>余|多)?"
     rf"(?P<unit>{_UNITS})?"
     r"(?P<per>/[年日天月])?"

@@ -12,7 +12,8 @@ Only tables whose header reads as an indicator table are read here; any other ta
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from transforms.models import Indicator
 from transforms.numbers import UNMEASURED, Quantity, scan
@@ -28,7 +29,8 @@ _ROLES = (
     ("unit", re.compile(r"^(?:计量)?单位$")),
     ("ordinal", re.compile(r"^(?:序号|编号|序)$")),
     ("label", re.compile(r"指标|项目|名称|内容|类别")),
-    ("level", re.compile(r"^(?:绝对值|绝对额|总量|数值|金额|总额|规模)$")),  # under a spanning cell: its own role
+    # a figure's own column: under a spanning cell it takes that cell's role, alone it is what was achieved
+    ("level", re.compile(r"^(?:绝对值|绝对额|总量|数值|金额|总额|规模|产量|产值)$")),
 )
 _YEAR_ONLY = re.compile(r"^(20\d{2})年?(?:度)?$")  # a column of one year's figures: what that year achieved
 _YEAR = re.compile(r"(20\d{2})年")
@@ -45,6 +47,8 @@ _BREAKDOWN = re.compile(r"^其中[:：,，]?")
 _RATE_NAME = re.compile(r"率|比重|占比|比例|份额|指数|系数|倍差|收入比|%")
 _VALUE_ROLES = frozenset(("actual", "estimate", "target"))
 _PART_MARKS = ("#", "＃")
+_BARE_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_MEASURES = frozenset(("产量", "产值"))
 _GROWTH_WORD = re.compile(r"(?:增长|增速|增幅)率?$")
 
 
@@ -55,6 +59,7 @@ class _Column:
     unit: str  # a unit the header gives bare numbers ("%" for 增长(%)), or ""
     year_only: bool = False  # the cell is a year and nothing else: a second header line may split it
     half: bool = False  # 上半年实绩: the first half of the line's year
+    measure: str = ""  # 产品名称 | 计量单位 | 产量: what the row's thing is measured by, part of its name
 
 
 @dataclass
@@ -84,7 +89,7 @@ def _column(cell: str) -> _Column:
     half = "上半年" in text
     for role, pattern in _ROLES:
         if pattern.search(text):
-            return _Column(role, period, unit, half=half)
+            return _Column(role, period, unit, half=half, measure=text if text in _MEASURES else "")
     return _Column("other", period, unit, half=half)
 
 
@@ -93,7 +98,7 @@ def _header(line: str) -> list[_Column] | None:
     cells = _cells(line)
     if len(cells) < 3 or any(_HEADER_DIGITS.search(_YEAR.sub("", c)) for c in cells):
         return None
-    columns = [_column(c) for c in cells]
+    columns = [replace(c, role="actual") if c.role == "level" else c for c in (_column(c) for c in cells)]
     roles = {c.role for c in columns}
     if "label" not in roles or not roles & (_VALUE_ROLES | {"yoy"}):
         return None
@@ -132,11 +137,15 @@ def _sub_header(line: str, columns: list[_Column]) -> list[_Column] | None:
     return columns[:spanned] + spread + columns[spanned + 1 :]
 
 
-def _quantity(cell: str, unit: str) -> Quantity | None:
+def _quantity(cell: str, unit: str, name: str) -> Quantity | None:
+    """The one figure of a cell; a bare number takes the unit its column, name or row gives, read after the row's
+    name (供电量 | 万度 | 50616: 度 is electricity after 电), or stands as written when no unit is known (千升)."""
     text = reading_text(cell)
     found = scan(text)
-    if not found and unit and re.fullmatch(r"[-+]?\d+(?:\.\d+)?", text):
-        found = scan(text + unit)
+    if not found and unit and _BARE_NUMBER.fullmatch(text):
+        found = [q for q in scan(name + text + unit) if q.start >= len(name)]
+        if not found:
+            return Quantity(0, len(text), text, Decimal(text), None, Decimal(1), UNMEASURED, "exact", False)
     if len(found) != 1:
         return None  # an empty cell, words (与经济增长同步), or more than one figure: nothing a column can say
     return found[0]
@@ -245,7 +254,8 @@ def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int 
         at = index + layout.shift
         if column.role not in _VALUE_ROLES | {"yoy", "target_pct"} or not 0 <= at < len(cells):
             continue
-        q = _quantity(cells[at], column.unit or name_unit or row_unit)
+        share = "%" if column.role in ("yoy", "target_pct") else ""  # 较上年±% | 18.64: a growth column's numbers
+        q = _quantity(cells[at], column.unit or share or name_unit or row_unit, name)
         if q is None:
             continue
         if column.role == "yoy" and q.is_percent:
@@ -260,7 +270,8 @@ def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int 
             continue
         if column.role not in _VALUE_ROLES:
             continue
-        ind = _indicator(name, parent, q, column, cells[at], year, quote)
+        named = name if not column.measure or name[-1] in "量值额" else name + column.measure  # 供电量 stays
+        ind = _indicator(named, parent, q, column, cells[at], year, quote)
         if q.is_percent and not _RATE_NAME.search(name):
             out.append(_as_growth(ind))
             level = None
