@@ -42,8 +42,11 @@ _TARGET_LEAD = re.compile(rf"(?:{alternation('target_scope')})?(?:{alternation('
 # of its own, the share belongs to the figure before it)
 _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
 _TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
+# 共 opens a total (共12个) but is part of 共享/共建/共同 (共享充电桩示范小区)
+_NAME_LEADING = "|".join("共(?![享建同])" if w == "共" else re.escape(w)
+                         for w in sorted(words("name_leading"), key=len, reverse=True))
 _LEADING_NOISE = re.compile(
-    rf"^(?:[、和及与并\s:：,，]|[(（]\d{{1,2}}[)）]|{alternation('name_leading')}|"
+    rf"^(?:[、和及与并\s:：,，]|[(（]\d{{1,2}}[)）]|{_NAME_LEADING}|"
     r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|(?:截[至止]|到)(?:年底|年末)|第[一二三四五六七八九十\d]+批|"
     r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)|"  # 三个月内, 五年来: a duration
     r"“?十[一二三四五六七]五”?(?:期间|时期|期末|末|以来|来)?"  # “十一五”期间: a plan period
@@ -59,7 +62,7 @@ _LEADING_FIRST = frozenset("、和及与并:：,，(（第*×Xx一二三四五�
     word[0] for word in words("name_leading")}
 _TRAILING_LAST = frozenset(word[-1] for word in words("name_trailing") + words("from_to"))
 # the noun after a figure; a programme's code may open it (两个3+N创新动力体系: 3+N is a name, not a figure)
-_NOUN_AFTER = re.compile(r"(?:\d+(?:\+[\dA-Za-z]+)+)?[^\d,，;；:：。、!！?？()（）]{1,16}")
+_NOUN_AFTER = re.compile(r"(?:\d+(?:\+[\dA-Za-z]+)+)?(?:[^\d,，;；:：。、!！?？()（）]|[(（][^\d()（）,，;；。]{1,8}[)）]){1,16}")
 # 上年结转6亿元后,: a 后 that ends the clause says when, it names nothing (后备企业 does)
 _AFTER_STOP = re.compile(
     rf"(?!{alternation('after_keep')})(?:{alternation('after_stop')}|{alternation('from_to')}|,|，|、|后(?=[,，;；。]|$))")
@@ -144,7 +147,7 @@ _OPENING_BRACKETS = frozenset("【(（[〔")
 _LISTED_EXAMPLES = re.compile(r"^.*、[^、]*?等(?=[\u4e00-\u9fff]{2})")
 _LISTED_PLACES = re.compile(r"^.*?(?:[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)、)+[\u4e00-\u9fff]{2,6}(?:村|社区|街道|镇|乡)"
                             r"(?=[\u4e00-\u9fff]{2})")
-_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|翻了?一?番|[百千]余|〔…〕")
+_MAY_HOLD_FIGURE = re.compile(r"[0-9*×Xx_两二三四五六七八九十]|一半|半数|为零|翻了?一?番|[百千]余|[百千][亿万]|一成|〔…〕")
 
 
 @dataclass
@@ -533,6 +536,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
         # a list of figures joined by 、 (分别 lists, 28、19家): read together
         batch = [q]
         j = i + 1
+        respectively = "分别" in text[_clause_start(text, q.start) : q.start]
         while j < len(quantities):
             nq = quantities[j]
             gap = text[batch[-1].end : nq.start]
@@ -541,6 +545,7 @@ def _read_sentence(text: str, ctx: Context, passage: Passage, offset: int, previ
             joined = gap in ("、", "和", "及") or (verb is not None and not clean_name(gap[1 : verb.start()]))
             joined = joined or (gap == "" and q.is_percent)  # 分别增长55.5%24.6%: a separator lost in the copy
             joined = joined or (q.word == "ratio" and nq.word == "ratio" and gap in RATIO_MARKS)
+            joined = joined or (respectively and gap in (",", "，") and nq.unit == q.unit)  # 分别提升至82.89%,48.34%和…
             after_nq = quantities[j + 1] if j + 1 < len(quantities) else None
             if joined and nq.is_percent == q.is_percent and not _is_qualifier(text, nq, after_nq):
                 batch.append(nq)  # (市级项目17个、20亿元以上项目2个: a size bracket starts the next figure's name)

@@ -66,6 +66,12 @@ _RATIO_CONTEXT_REACH = 12
 _RATIO_HINT = re.compile(rf"\d[{RATIO_MARKS}]\d")
 # 劳资纠纷、信访积案均为0: a count of none, written without a classifier
 ZERO = re.compile(r"(?<=为)(?:0|零)(?=[,，;；。、]|$)")
+# 突破千亿, 首破百亿: a round milestone in words (its unit is money when the words before say so, in extract)
+ROUND_MAGNITUDE = re.compile(r"(?<=破|超|过)(?P<n>[两二三四五六七八九]?)(?P<r>[百千])(?P<mag>亿|万)(?P<unit>元)?(?!余|多|[\d一二三四五六七八九])")
+# 超四成, 近三成: tenths of the whole, after a word that makes the figure a share
+TENTHS = re.compile(r"(?<=超|近|约|逾|达|占|为)(?P<n>[一二两三四五六七八九])成(?P<post>以上|左右)?(?![\u4e00-\u9fff]{0,1}(?:本|品|果|效|员|立|为|功|就|长|熟|绩|型|交|都))")
+# 出台稳链纾困35条、“龙10条”: a policy package named by its number of articles is no count
+_POLICY_ISSUED = re.compile(r"(?:出台|制定|印发|推出|发布|实施)[^,，;；。]{0,20}$")
 _MASK_CHARS = re.compile(r"[*×Xx_〔]")
 _YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the year pasted over the digits
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -187,7 +193,7 @@ def scan(text: str) -> list[Quantity]:
             continue
         if unit_word == "%" and _YEAR_AS_PERCENT.fullmatch(num):
             continue
-        if _fills_quotes(text, at, m.end()):
+        if _fills_quotes(text, at, m.end()) or (unit_word == "条" and _names_a_policy(text, at, m.end())):
             continue
         if unit_word == "度" and not _ELECTRICITY.search(text, max(0, at - 12), at):
             continue  # 度 is electricity (6.42亿度 after 用电量); 30度 of heat or of an angle is no figure here
@@ -230,6 +236,17 @@ def scan(text: str) -> list[Quantity]:
         for m in _RATIO_FIGURE.finditer(text, noun.end(), end.start() if end else len(text)):
             found.append(Quantity(m.start(), m.end(), m.group(), Decimal(m.group()), None, Decimal(1), UNMEASURED,
                                   "exact", False))
+    for m in ROUND_MAGNITUDE.finditer(text) if "破" in text or "超" in text or "过" in text else ():
+        value = Decimal(_ROUND_COUNTS[m.group("r")] * (_CN_DIGITS[m.group("n")] if m.group("n") else 1))
+        _, start = _bound_before(text, m.start())
+        found.append(Quantity(start, m.end(), text[start : m.end()], value, None, MULTIPLIERS[m.group("mag")],
+                              "CNY" if m.group("unit") else None, "lower", False))
+    for m in TENTHS.finditer(text) if "成" in text else ():
+        bound, start = _bound_before(text, m.start())
+        if m.group("post"):
+            bound = _POST_BOUND[m.group("post")]
+        found.append(Quantity(start, m.end(), text[start : m.end()], Decimal(10 * (_CN_DIGITS.get(m.group("n")) or 1)),
+                              None, Decimal(1), "pct", bound, False))
     for m in ZERO.finditer(text) if "为0" in text or "为零" in text else ():
         found.append(Quantity(m.start(), m.end(), m.group(), Decimal(0), None, Decimal(1), "count", "exact", False))
     for m in ROUND_COUNT.finditer(text) if "余" in text else ():
@@ -282,6 +299,14 @@ def _restates_a_list(text: str, pos: int, count: int) -> bool:
 def _fills_quotes(text: str, start: int, end: int) -> bool:
     """`“18条”政策`: a figure that is all a quotation holds is the name of a policy or a programme."""
     return start > 0 and end < len(text) and text[start - 1] in _OPENING_QUOTES and text[end] in _CLOSING_QUOTES
+
+
+def _names_a_policy(text: str, start: int, end: int) -> bool:
+    """`出台稳链纾困35条`, `“龙10条”`: articles counted in a policy's name, no noun of their own after them."""
+    if end < len(text) and text[end] not in _CLOSING_QUOTES and text[end] not in "、,，;；。等和及与政":
+        return False
+    return (start > 0 and _inside_quotes(text, start) and end < len(text) and text[end] in _CLOSING_QUOTES) \
+        or bool(_POLICY_ISSUED.search(text, 0, start))
 
 
 def _inside_quotes(text: str, pos: int) -> bool:

@@ -22,7 +22,7 @@ from transforms.reading import reading_text
 # a header cell's role, first match wins: a completion share is no level, a growth column no target
 _ROLES = (
     ("target_pct", re.compile(r"完成率|完成比例|完成进度|目标完成|占.*目标")),
-    ("yoy", re.compile(r"增长|增速|增幅|同比|比上年|[±]")),
+    ("yoy", re.compile(r"增长|增速|增幅|增减|同比|比上年|较上年|[±]")),
     ("estimate", re.compile(r"预计")),
     ("target", re.compile(r"目标|计划|预期|任务")),
     ("actual", re.compile(r"完成|实际|执行|实绩|实现")),
