@@ -3,10 +3,10 @@
 
 Prose reading gets such a row wrong (`1 | GDP | 6% | 5.0%` is neither a sentence nor one figure): the header says
 what each column is (a target, what was achieved, a growth rate, a completion share, the unit), so a row is read
-cell by cell against it. Rows are aligned to the header from the right: a row with a sub-label cell of its own
-(`2 | 固定资产投资 | 区内 | 力争300亿元 | 337.1亿元`) has one cell more, the row under it that shares its first
-cells by rowspan (`全区 | 350亿元以上 | 414.8亿元`) has fewer and takes the label it lacks from the row above.
-Only tables whose header reads as an indicator table are read here; any other table stays prose.
+cell by cell against it. A row with a sub-label cell of its own (`2 | 固定资产投资 | 区内 | 力争300亿元 | 337.1亿元`)
+has one cell more than the header; the row under it that shares its first cells by rowspan (`全区 | 350亿元以上 |
+414.8亿元`) has fewer and takes the label it lacks from the row above. Only tables whose header reads as an
+indicator table are read here; any other table stays prose.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ _BREAKDOWN = re.compile(r"^其中[:：,，]?")
 # a % in a level column is the figure's growth unless the name is itself a rate or a share
 _RATE_NAME = re.compile(r"率|比重|占比|比例|份额|指数|系数|倍差|收入比|%")
 _VALUE_ROLES = frozenset(("actual", "estimate", "target"))
+_FIGURE_ROLES = _VALUE_ROLES | {"yoy", "target_pct"}  # columns whose cells hold a row's figures
 _PART_MARKS = ("#", "＃")
 _BARE_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _MEASURES = frozenset(("产量", "产值"))
@@ -113,7 +114,7 @@ def _sub_header(line: str, columns: list[_Column]) -> list[_Column] | None:
     if any(_HEADER_DIGITS.search(_YEAR.sub("", c)) for c in cells):
         return None
     subs = [_column(c) for c in cells]
-    if not all(c.role in _VALUE_ROLES | {"yoy", "target_pct", "level"} for c in subs):
+    if not all(c.role in _FIGURE_ROLES | {"level"} for c in subs):
         return None
     years = [c for c in columns if c.year_only]
     if years:
@@ -202,6 +203,7 @@ class _Row:
     shift: int
     labels: list[str]  # the row's own label cells, then those it shares with the row above by rowspan
     last_label: int  # the cell of its last label (-1: none)
+    unit_at: int | None  # the cell of its unit, when the header has a unit column
 
 
 def _layout(cells: list[str], columns: list[_Column], above: _Row | None) -> _Row:
@@ -210,7 +212,7 @@ def _layout(cells: list[str], columns: list[_Column], above: _Row | None) -> _Ro
     sub-label and figures take the places of the row above's (`全区 | 350亿元以上 | 414.8亿元`), or, when the row
     above had no sub-label, it lacks the ordinal only."""
     numbered = columns[0].role == "ordinal"
-    first_value = next(i for i, c in enumerate(columns) if c.role in _VALUE_ROLES | {"yoy", "target_pct"})
+    first_value = next((i for i, c in enumerate(columns) if c.role in _FIGURE_ROLES), len(columns))
     inherited: list[str] = []
     if numbered and above is not None and not _ORDINAL.match(cells[0]):
         if len(above.labels) >= 2:
@@ -234,14 +236,14 @@ def _layout(cells: list[str], columns: list[_Column], above: _Row | None) -> _Ro
     labels = [cells[i] for i in own]
     if not inherited and above is not None and labels and _BREAKDOWN.match(labels[0]):
         inherited = above.labels[:1]  # 其中:工业投资 under 固定资产投资
-    return _Row(shift, inherited + labels, own[-1] if own else -1)
+    return _Row(shift, inherited + labels, own[-1] if own else -1, unit_at)
 
 
 def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int | None, quote: str,
               main: str | None) -> tuple[list[Indicator], str]:
     """A data row's indicators and its name; `main` is the row a `#` row (a part, as statistics tables mark it)
     belongs to."""
-    unit_at = next((i + layout.shift for i, c in enumerate(columns) if c.role == "unit"), None)
+    unit_at = layout.unit_at
     row_unit = reading_text(cells[unit_at]) if unit_at is not None and 0 <= unit_at < len(cells) else ""
     name, parent, name_unit = _name(layout.labels)
     if name[:1] in _PART_MARKS:
@@ -252,7 +254,7 @@ def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int 
     level: Indicator | None = None
     for index, column in enumerate(columns):
         at = index + layout.shift
-        if column.role not in _VALUE_ROLES | {"yoy", "target_pct"} or not 0 <= at < len(cells):
+        if column.role not in _FIGURE_ROLES or not 0 <= at < len(cells):
             continue
         share = "%" if column.role in ("yoy", "target_pct") else ""  # 较上年±% | 18.64: a growth column's numbers
         q = _quantity(cells[at], column.unit or share or name_unit or row_unit, name)
