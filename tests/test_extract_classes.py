@@ -892,3 +892,9 @@ def test_a_respectively_list_written_with_commas_and_nouns_with_brackets() -> No
 def test_a_list_of_projects_for_the_people_is_a_plan() -> None:
     doc = clean_text("2024年长宁区政府为民办实事项目公布\n新增100张困难重残养护床位,完成300户居家环境适老化改造。")
     assert [(i.value, i.kind) for i in extract_indicators(doc)] == [(100.0, "target"), (300.0, "target")]
+
+
+def test_two_things_joined_each_keep_their_figure() -> None:
+    found = rows("组建20亿元母基金和4支子基金。")
+    assert [(r["value_base"], r["unit"]) for r in found] == [(2e9, "CNY"), (4.0, "count")]
+    assert [r["value"] for r in rows("谋划招引3-5亿元项目5只。")] == [5.0]  # a size bracket inside a name is none

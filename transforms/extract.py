@@ -282,7 +282,8 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
         if text.startswith("的", q.end) and _ATTRIBUTE_LABEL.search(text, 0, q.start):
             return False  # 总投资12.5亿元的8个项目: the projects' own figure
         between = text[q.end : nxt.start]
-        if len(between) <= 20 and not _PIECE_END.search(between) and between:
+        # 组建20亿元母基金和4支子基金: two things joined, each with its own figure
+        if len(between) <= 20 and not _PIECE_END.search(between) and between and not _LIST_JOINT.search(between):
             return True
     return False
 
