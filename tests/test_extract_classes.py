@@ -18,12 +18,13 @@ from zwgk.evaluate import corpus_text, score_corpus
 
 from .conftest import FIXTURES
 
-# Measured 0.967 (P 0.976 R 0.958; kind 0.963, every other attribute >= 0.996) with 144 texts / 2,099 gold rows, after
-# held-out sets 3-9 (12, 12, 12, 8, 12, 12 and 12 texts, scored 0.917, 0.868, 0.969, 0.942, 0.926, 0.833 and ~0.92
-# unseen) joined and their classes were mended (round 2 alone: 0.996 on 64 texts). Set 8 brought texts zwgk cannot
-# read whole: two copies that store a table one cell per line (812, 814: 40 gold rows, most of the recall lost). Kind
-# is lowest: a county's 民生实事 list published as a people's-congress notice (512) reads as a review, and annotators
-# differ on how far a 预计 reaches. The round-2 issue asks for 0.95 with every attribute >= 0.96.
+# Measured 0.965 (P 0.973 R 0.957; kind 0.965, every other attribute >= 0.996) with 156 texts / 2,318 gold rows, after
+# held-out sets 3-10 (12, 12, 12, 8, 12, 12, 12 and 12 texts, scored 0.917, 0.868, 0.969, 0.942, 0.926, 0.833, ~0.92
+# and ~0.84 unseen) joined and their classes were mended (round 2 alone: 0.996 on 64 texts). Set 8 brought texts zwgk
+# cannot read whole: two copies that store a table one cell per line (812, 814: 40 gold rows, most of the recall
+# lost). Kind is lowest: a county's 民生实事 list published as a people's-congress notice (512) reads as a review, news
+# accounts of a plan state targets without a cue word (943), and annotators differ on how far a 预计 reaches. The
+# round-2 issue asks for 0.95 with every attribute >= 0.96.
 CORPUS_F1_FLOOR = 0.96
 CORPUS_ATTRIBUTE_FLOOR = 0.96
 REVIEW = "一、2023年工作总结"
@@ -898,3 +899,53 @@ def test_two_things_joined_each_keep_their_figure() -> None:
     found = rows("组建20亿元母基金和4支子基金。")
     assert [(r["value_base"], r["unit"]) for r in found] == [(2e9, "CNY"), (4.0, "count")]
     assert [r["value"] for r in rows("谋划招引3-5亿元项目5只。")] == [5.0]  # a size bracket inside a name is none
+
+
+# --- held-out set 10: statistical bulletins, targets of news-style plans, streets ----------------------------------
+
+
+def test_a_count_with_a_bound_before_its_noun_is_the_count() -> None:
+    assert [(r["name"], r["value"], r["bound"]) for r in rows("举办4场以上演唱会。")] == [("举办演唱会", 4.0, "lower")]
+    assert [(r["name"], r["value"]) for r in rows("新增5家以上企业和3个项目。")] == [("新增企业", 5.0), ("项目", 3.0)]
+    assert [(r["name"], r["value"]) for r in rows("新增100人以上企业5家。")] == [("新增100人以上企业", 5.0)]
+
+
+def test_a_title_that_names_a_target_makes_a_plan() -> None:
+    doc = clean_text("某镇:锚定“百亿氾水”目标 全面掀起招商攻势\n年内建成省级宜居宜业和美乡村2个。")
+    assert [i.kind for i in extract_indicators(doc)] == ["target"]
+    doc = clean_text("某镇超额完成全年目标任务\n全年新增规上企业12家。")
+    assert [i.kind for i in extract_indicators(doc)] == ["actual"]
+
+
+def test_a_statistics_bulletin_table_of_levels_growths_and_shares() -> None:
+    # 无为市 2022 bulletin (held-out text 934): 绝对数 and 比重 columns, 其中 rows, a number never a label
+    table = "\n".join([
+        "无为市2022年国民经济和社会发展统计公报",
+        "指 标 | 绝对数(亿元) | 比上年增长(%) |",
+        "地区生产总值 | 609.91 | 5.2 |",
+        "其中:第一产业 | 63.44 | 4.5 |",
+        "指 标 | 绝对数(万人) | 比重(%) |",
+        "年末户籍人口 | 117.95 | 100.0 |",
+        "其中:城镇 | 44.37 | 37.6 |",
+    ])
+    found = [(i.name, i.value, i.unit, i.yoy_pct, i.parent) for i in extract_indicators(clean_text(table))]
+    assert found == [
+        ("地区生产总值", 609.91, "CNY", 5.2, None), ("第一产业", 63.44, "CNY", 4.5, "地区生产总值"),
+        ("年末户籍人口", 117.95, "count", None, None), ("年末户籍人口比重", 100.0, "pct", None, None),
+        ("城镇", 44.37, "count", None, "年末户籍人口"), ("城镇比重", 37.6, "pct", None, "年末户籍人口"),
+    ]
+
+
+def test_subjects_in_the_clause_before_a_list_of_growths() -> None:
+    found = rows("禽蛋产量、水果和蔬菜增长较快,增速分别达9.1%、7.5%、5.5%。")
+    assert [(r["name"], r["yoy_pct"]) for r in found] == [("禽蛋产量", 9.1), ("水果", 7.5), ("蔬菜", 5.5)]
+
+
+def test_a_heading_that_ends_with_a_review_word_is_a_review() -> None:
+    doc = clean_text("采荷街道2024年工作总结\n一、2024年重点工作总结\n街道财政总收入突破15亿元。\n二、2025年重点工作\n新增企业10家。")
+    assert [i.kind for i in extract_indicators(doc)] == ["actual", "target"]
+
+
+def test_a_line_of_two_clauses_is_no_heading() -> None:
+    doc = clean_text("某局2024年工作回顾\n回首2024,是乘风破浪\n展望2025,是百舸争流\n全年粮食播种面积124万亩。")
+    assert [i.kind for i in extract_indicators(doc)] == ["actual"]

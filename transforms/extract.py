@@ -120,6 +120,8 @@ _RANKED_AFTER = re.compile(rf"(?:指标)?(?:增幅|增速|总量)均?{_RANK_VERB
 _RANK_CLAUSE = re.compile(rf"[;；,，]\s*{_RANK_SCOPE}?{_RANK_VERB}{_RANK_SCOPE}?第[一二三四五六七八九十\d]+[位名]?")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
+_YOY_NOUN_ONLY = re.compile(rf"(?:{alternation('yoy_noun')})")
+_GROWTH_REMARK = re.compile(r"(?:增长|增速|增幅|增势)(?:较快|明显|迅猛|强劲|良好|显著|平稳|稳定)$")
 _YOY_BASE = re.compile(f"{alternation('yoy_base')}|分别|其中")
 _YOY_NOUN_END = re.compile(rf"(?:{alternation('yoy_noun')})$")
 _YOY_NOUN_TAIL = re.compile(rf"^(?:{alternation('yoy_noun')})?(?:保持在|保持|控制在|达到|达|为|在)?")
@@ -269,6 +271,8 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
         return False
     after = text[q.end : q.end + 1]
     bracket_then_noun = q.raw.endswith(("以上", "以下")) and bool(after) and bool(_CJK_OR_QUOTE.match(after))
+    if bracket_then_noun and q.unit == "count" and not _counts_next(text, q, nxt):
+        return False  # 举办4场以上演唱会: the concerts counted; 100人以上企业5家 brackets the firms
     if bracket_then_noun and (after not in "和及与、" or (nxt is not None and nxt.unit == "count")):
         return True
     if q.raw.endswith(("以上", "以下")) and nxt is not None and nxt.unit == "count" and nxt.start == q.end:
@@ -286,6 +290,12 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
         if len(between) <= 20 and not _PIECE_END.search(between) and between and not _LIST_JOINT.search(between):
             return True
     return False
+
+
+def _counts_next(text: str, q: Quantity, nxt: Quantity | None) -> bool:
+    """A count follows in the same piece of the clause (100人以上企业5家)."""
+    return nxt is not None and nxt.unit == "count" and not _PIECE_END.search(text, q.end, nxt.start) \
+        and not _LIST_JOINT.search(text, q.end, nxt.start)
 
 
 @lru_cache(maxsize=32)
@@ -834,6 +844,12 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         parts = _split_names(stem, len(batch)) if len(batch) > 1 else [clean_name(stem)]
     if batch[0].word == "ratio":
         parts = _ratio_names(clean_name(stem), len(batch))
+    if role == "yoy" and len(batch) > 1 and len(parts) != len(batch) \
+            and _YOY_NOUN_ONLY.fullmatch(_RESPECTIVELY.sub("", stem) or "增速"):
+        # 禽蛋产量、水果和蔬菜增长较快,增速分别达9.1%、7.5%、5.5%: the subjects are the clause before
+        before_clause = text[_clause_start(text, max(0, anchor - 1)) : max(0, anchor - 1)]
+        earlier = _split_names(_GROWTH_REMARK.sub("", before_clause), len(batch))
+        parts = earlier if len(earlier) == len(batch) else parts
     if len(parts) != len(batch):
         parts = [clean_name(stem)] * len(batch)
     if len(batch) == 1 and role == "pct":

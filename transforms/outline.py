@@ -16,6 +16,7 @@ _NUMBERED = re.compile(
 _LEVEL_OF_GROUP = {"l1": 1, "l2": 2, "l3": 3, "l4": 4}
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _UNNUMBERED_MAX = 25
+_CLAUSE_MARK = re.compile("[,，]")
 
 # heading words that say what a section is (transforms/cue_words.csv): plan sections make their figures targets
 REVIEW_CUES = words("section_review")
@@ -50,8 +51,9 @@ def heading(line: str) -> tuple[int, str] | None:
         numbered = _NUMBERED_TITLE.match(line)
         if numbered is not None and numbered.lastgroup:
             return _LEVEL_OF_GROUP[numbered.lastgroup], numbered.group().strip()
-    if len(line) > _UNNUMBERED_MAX or _SENTENCE_END.search(line) or cue_role(line, 1) not in ("review", "plan"):
-        return None
+    if len(line) > _UNNUMBERED_MAX or _SENTENCE_END.search(line) or _CLAUSE_MARK.search(line) \
+            or cue_role(line, 1) not in ("review", "plan"):
+        return None  # 展望2025,是百舸争流: two clauses are a line of prose, never an unnumbered heading
     if NAVIGATION_MARKS.search(line):
         return None
     return 1, line.strip()
@@ -71,6 +73,9 @@ _CUES = {1: (_any_of(REVIEW_CUES), _any_of(PLAN_CUES)), 2: (_any_of(STRONG_REVIE
 _PROBLEM_CUES = _any_of(PROBLEM_CUES)
 _STATUS = _any_of(words("section_status"))
 _JOINED = re.compile("[和及与暨、]|以及")
+_ENDS_WITH_REVIEW = {level: re.compile(f"(?:{'|'.join(map(re.escape, cues))})$")
+                     for level, cues in ((1, REVIEW_CUES), (2, STRONG_REVIEW))}
+_TRAILING_MARKS = " :：。.　"
 _DEEP_PROBLEM_CUES = _any_of(("问题", "不足"))
 
 
@@ -89,6 +94,10 @@ def cue_role(title: str, level: int) -> str:
         # 目标任务完成情况, 重点工作推进情况: how the plan went is a review, unless a second topic is joined on
         status = _STATUS.search(title, first_plan.end())
         if status and not _JOINED.search(title, first_plan.end(), status.start()):
+            return "review"
+        # 2024年重点工作总结: a review word that ends the heading is what it is, the plan words say of what
+        if first_review and _ENDS_WITH_REVIEW[1 if level == 1 else 2].search(title.rstrip(_TRAILING_MARKS)) \
+                and not _JOINED.search(title, first_plan.end(), first_review.start()):
             return "review"
         return "plan"
     if level > 1 and _DEEP_PROBLEM_CUES.search(title):

@@ -30,7 +30,8 @@ _ROLES = (
     ("ordinal", re.compile(r"^(?:序号|编号|序)$")),
     ("label", re.compile(r"指标|项目|名称|内容|类别")),
     # a figure's own column: under a spanning cell it takes that cell's role, alone it is what was achieved
-    ("level", re.compile(r"^(?:绝对值|绝对额|总量|数值|金额|总额|规模|产量|产值)$")),
+    ("level", re.compile(r"^(?:绝对值|绝对数|绝对额|总量|数值|数量|金额|总额|规模|产量|产值)$")),
+    ("share", re.compile(r"^(?:比重|占比|构成|比例)$")),  # the row's share of the whole: a level named so
 )
 _YEAR_ONLY = re.compile(r"^(20\d{2})年?(?:度)?$")  # a column of one year's figures: what that year achieved
 _YEAR = re.compile(r"(20\d{2})年")
@@ -49,7 +50,7 @@ _VALUE_ROLES = frozenset(("actual", "estimate", "target"))
 _FIGURE_ROLES = _VALUE_ROLES | {"yoy", "target_pct"}  # columns whose cells hold a row's figures
 _PART_MARKS = ("#", "＃")
 _BARE_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-_MEASURES = frozenset(("产量", "产值"))
+_MEASURES = frozenset(("产量", "产值", "比重", "占比", "构成", "比例"))
 _GROWTH_WORD = re.compile(r"(?:增长|增速|增幅)率?$")
 
 
@@ -99,7 +100,7 @@ def _header(line: str) -> list[_Column] | None:
     cells = _cells(line)
     if len(cells) < 3 or any(_HEADER_DIGITS.search(_YEAR.sub("", c)) for c in cells):
         return None
-    columns = [replace(c, role="actual") if c.role == "level" else c for c in (_column(c) for c in cells)]
+    columns = [replace(c, role="actual") if c.role in ("level", "share") else c for c in (_column(c) for c in cells)]
     roles = {c.role for c in columns}
     if "label" not in roles or not roles & (_VALUE_ROLES | {"yoy"}):
         return None
@@ -114,7 +115,7 @@ def _sub_header(line: str, columns: list[_Column]) -> list[_Column] | None:
     if any(_HEADER_DIGITS.search(_YEAR.sub("", c)) for c in cells):
         return None
     subs = [_column(c) for c in cells]
-    if not all(c.role in _FIGURE_ROLES | {"level"} for c in subs):
+    if not all(c.role in _FIGURE_ROLES | {"level", "share"} for c in subs):
         return None
     years = [c for c in columns if c.year_only]
     if years:
@@ -232,7 +233,8 @@ def _layout(cells: list[str], columns: list[_Column], above: _Row | None) -> _Ro
         shift = max(0, leading - expected)
     unit_at = next((i + shift for i, c in enumerate(columns) if c.role == "unit"), None)
     own = [i for i in range(max(0, first_value + shift))
-           if i < len(cells) and i != unit_at and not (i == 0 and _ORDINAL.match(cells[0]))]
+           if i < len(cells) and i != unit_at and not (i == 0 and _ORDINAL.match(cells[0]))
+           and not _BARE_NUMBER.fullmatch(cells[i])]  # a number is never a label, whatever the alignment
     labels = [cells[i] for i in own]
     if not inherited and above is not None and labels and _BREAKDOWN.match(labels[0]):
         inherited = above.labels[:1]  # 其中:工业投资 under 固定资产投资
@@ -274,7 +276,7 @@ def _read_row(cells: list[str], columns: list[_Column], layout: _Row, year: int 
             continue
         named = name if not column.measure or name[-1] in "量值额" else name + column.measure  # 供电量 stays
         ind = _indicator(named, parent, q, column, cells[at], year, quote)
-        if q.is_percent and not _RATE_NAME.search(name):
+        if q.is_percent and not _RATE_NAME.search(named):
             out.append(_as_growth(ind))
             level = None
             continue
@@ -300,7 +302,7 @@ def read_tables(lines: list[str], years: list[int | None]) -> TableRead:
             found.lines.add(index)
             index += 1
         main: str | None = None
-        while index < len(lines) and len(cells := _cells(lines[index])) >= 2:
+        while index < len(lines) and len(cells := _cells(lines[index])) >= 2 and _header(lines[index]) is None:
             if columns[0].role == "ordinal" and len(cells) > 2 and _ORDINAL.match(cells[1]) \
                     and not _ORDINAL.match(cells[0]):
                 cells = cells[1:]  # 经济发展 | 1 | 地区生产总值 …: a group cell spanning rows, not the row's label
