@@ -111,7 +111,7 @@ _TITLE_NOTE = re.compile(r"\s*[(（][^()（）]{2,60}[)）]\s*$")
 _TITLE_MAX = 60
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _OBJECT_OPEN = re.compile(r"(?:对|向|给)(?!外|象|标|接|比|口)")  # a preposition opening the words before a count
-_VERB_AHEAD = re.compile(r"(?:推进|实施|用于|建设|开展|打造|改造|新建|启动)")
+_VERB_AHEAD = re.compile(r"(?:推进|实施|用于|建设|开展|打造|改造|新建|启动|引进|招引|签约|落户|带动)")
 # a rank (全市排名第2, 居全市第一, 增幅居全市前三位): the verbs from the lexicon, the scope and the place arranged here
 _RANK_VERB = rf"(?:{alternation('rank_word')}|居|列)"
 _RANK_SCOPE = r"(?:全市|全省|全区|全县|全国)"

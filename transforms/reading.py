@@ -24,8 +24,10 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．％﹪～－＊", "
 _HAS_FULLWIDTH = re.compile("[０-９．％﹪～－＊]")
 # whitespace inside a paragraph, zero-width marks, pinyin written after a character: (jīng), (xiàn)
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# (reposts also write it toneless after every character: 實(shi)現, 區(qu)(qu): lower case only, GDP and AED stay)
 _DROPPED = re.compile(
     rf"[\s\u200b\u200c\u200d\u2060\ufeff]+|[(（][a-zü]{{0,6}}[{_TONED}][a-zü{_TONED}]{{0,6}}[)）]"
+    r"|(?<=[\u4e00-\u9fff)])[(（][a-z]{1,6}[)）]"
 )
 _ENDS_PARAGRAPH = frozenset("。！？!?；;：:")
 _CLAUSE_MARKS = frozenset("；;")  # they end a line, never a sentence
@@ -84,6 +86,12 @@ def _converter() -> tuple[OpenCC, re.Pattern[str], dict[int, str]]:
 def reading_text(text: str) -> str:
     """One line as the grammar reads it (no map back): for tests and callers holding a single sentence."""
     return _read(text).text
+
+
+def written_chars(text: str) -> dict[int, str]:
+    """Simplified -> written characters of a line (empty for a simplified page): a name read in simplified goes
+    back to the page's own characters."""
+    return _read(text).written or {}
 
 
 def _width(line: str) -> float:

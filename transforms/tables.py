@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from transforms.models import Indicator
 from transforms.numbers import UNMEASURED, Quantity, scan
-from transforms.reading import reading_text
+from transforms.reading import reading_text, written_chars
 
 # a header cell's role, first match wins: a completion share is no level, a growth column no target
 _ROLES = (
@@ -27,7 +27,7 @@ _ROLES = (
     ("target", re.compile(r"目标|计划|预期|任务")),
     ("actual", re.compile(r"完成|实际|执行|实绩|实现")),
     ("unit", re.compile(r"^(?:计量)?单位$")),
-    ("ordinal", re.compile(r"^(?:序号|编号|序)$")),
+    ("ordinal", re.compile(r"^(?:序号|编号|序)$|排行|排名|位次")),  # a rank column is no figure either
     ("label", re.compile(r"指标|项目|名称|内容|类别")),
     # a figure's own column: under a spanning cell it takes that cell's role, alone it is what was achieved
     ("level", re.compile(r"^(?:绝对值|绝对数|绝对额|总量|数值|数量|金额|总额|规模|产量|产值)$")),
@@ -74,6 +74,8 @@ def _cells(line: str) -> list[str]:
     cells = [c.strip() for c in line.split("|")]
     while cells and not cells[-1]:
         cells.pop()
+    while cells and not cells[0]:  # | 地区生产总值 | 2313.0 |: a row written with a bar before its first cell
+        cells.pop(0)
     return cells
 
 
@@ -92,6 +94,8 @@ def _column(cell: str) -> _Column:
     for role, pattern in _ROLES:
         if pattern.search(text):
             return _Column(role, period, unit, half=half, measure=text if text in _MEASURES else "")
+    if unit and (measure := _YEAR.sub("", text)):  # 2023年GDP(亿元): a column of one indicator, named by it
+        return _Column("actual", period, unit, half=half, measure=measure)
     return _Column("other", period, unit, half=half)
 
 
@@ -101,6 +105,9 @@ def _header(line: str) -> list[_Column] | None:
     if len(cells) < 3 or any(_HEADER_DIGITS.search(_YEAR.sub("", c)) for c in cells):
         return None
     columns = [replace(c, role="actual") if c.role in ("level", "share") else c for c in (_column(c) for c in cells)]
+    first = 1 if columns[0].role == "ordinal" else 0
+    if not any(c.role == "label" for c in columns) and columns[first].role == "other":
+        columns[first] = replace(columns[first], role="label")  # 排行 | 各区县 | 2023年GDP(亿元): the names' column
     roles = {c.role for c in columns}
     if "label" not in roles or not roles & (_VALUE_ROLES | {"yoy"}):
         return None
@@ -302,12 +309,17 @@ def read_tables(lines: list[str], years: list[int | None]) -> TableRead:
             found.lines.add(index)
             index += 1
         main: str | None = None
+        written: dict[int, str] = {}
         while index < len(lines) and len(cells := _cells(lines[index])) >= 2 and _header(lines[index]) is None:
             if columns[0].role == "ordinal" and len(cells) > 2 and _ORDINAL.match(cells[1]) \
                     and not _ORDINAL.match(cells[0]):
                 cells = cells[1:]  # 经济发展 | 1 | 地区生产总值 …: a group cell spanning rows, not the row's label
             layout = _layout(cells, columns, above)
             row, name = _read_row(cells, columns, layout, years[index], lines[index].strip(), main)
+            written.update(written_chars(lines[index]))  # 地區生產總值 is read as 地区生产总值, named as written
+            for ind in row if written else ():
+                ind.name = ind.name.translate(written)
+                ind.parent = ind.parent.translate(written) if ind.parent else None
             found.indicators.extend(row)
             if name and not any(i.parent for i in row):
                 main = name
