@@ -119,6 +119,7 @@ _RANK_AHEAD = re.compile(rf"{_RANK_VERB}(?:{_RANK_SCOPE}|同类|第|前)")
 _RANKED_AFTER = re.compile(rf"(?:指标)?(?:增幅|增速|总量)均?{_RANK_VERB}{_RANK_SCOPE}[第前][一二三四五六七八九十\d]+")
 _RANK_CLAUSE = re.compile(rf"[;；,，]\s*{_RANK_SCOPE}?{_RANK_VERB}{_RANK_SCOPE}?第[一二三四五六七八九十\d]+[位名]?")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
+_LEVEL_AFTER_GROWTH = re.compile(r"[,，]\s*(?:总量|规模)?(?:达到|达|为|至|实现)")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_NOUN_ONLY = re.compile(rf"(?:{alternation('yoy_noun')})")
 _GROWTH_REMARK = re.compile(r"(?:增长|增速|增幅|增势)(?:较快|明显|迅猛|强劲|良好|显著|平稳|稳定)$")
@@ -685,6 +686,9 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
             names = parts if len(parts) == len(batch) else [names[0]] * len(batch)
     if len(batch) == 1 and not names[0]:
         names[0] = _take_over_milestone(state, q)
+    growth = _growth_before_level(state, q) if len(batch) == 1 and not names[0] else None
+    if growth is not None:
+        names[0] = growth.name
     if len(batch) == 1:
         if _restated_milestone(state, q, names[0]):
             return  # 单月产值达75.9亿元,系首次突破75亿元: the milestone the figure before has passed, said again
@@ -694,6 +698,8 @@ def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, ne
         if not name:
             continue
         ind = _new_indicator(state, b, name)
+        if growth is not None:
+            ind.yoy_pct = growth.yoy_pct
         items.append(ind)
     if items:
         state.out.extend(items)
@@ -756,6 +762,20 @@ def _restated_milestone(state: _SentenceState, q: Quantity, name: str) -> bool:
     return (before.unit == q.unit and before.value is not None and q.value is not None
             and before.value * before.multiplier >= float(q.value * q.multiplier)
             and not _SENTENCE_END.search(state.text, state.groups[-1].end, q.start))
+
+
+def _growth_before_level(state: _SentenceState, q: Quantity) -> Indicator | None:
+    """`GDP同比增长8.1%,达3332.55亿元`: a level named by nothing, right after its subject's growth, is that
+    subject's level; the change-only row it follows becomes its growth (taken out here)."""
+    if not state.groups or len(state.groups[-1].items) != 1:
+        return None
+    before = state.groups[-1].items[0]
+    if before.value is not None or before.yoy_pct is None or not _LEVEL_AFTER_GROWTH.fullmatch(
+            state.text, state.groups[-1].end, q.start):
+        return None
+    state.groups.pop()
+    state.out.remove(before)
+    return before
 
 
 def _take_over_milestone(state: _SentenceState, q: Quantity) -> str:
