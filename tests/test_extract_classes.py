@@ -1020,3 +1020,9 @@ def test_a_level_right_after_its_subjects_growth_is_its_level() -> None:
 def test_nouns_that_open_with_a_stop_word_and_remarks_after_a_figure() -> None:
     assert [(r["name"], r["value"]) for r in rows("新增一诺威、亚华电子2家上市公司。")] == [("上市公司", 2.0)]
     assert [r["name"] for r in rows("总点击量突破650万创新高。")] == ["总点击量"]
+
+
+def test_a_structure_changed_from_a_base_is_read_as_the_new_one() -> None:
+    found = rows("三次产业结构由上年的13.2:32.3:54.5调整为12.4:30.9:56.7。")
+    assert [(r["name"], r["value"]) for r in found] == [
+        ("三次产业结构第一产业", 12.4), ("三次产业结构第二产业", 30.9), ("三次产业结构第三产业", 56.7)]

@@ -119,6 +119,8 @@ _RANK_AHEAD = re.compile(rf"{_RANK_VERB}(?:{_RANK_SCOPE}|同类|第|前)")
 _RANKED_AFTER = re.compile(rf"(?:指标)?(?:增幅|增速|总量)均?{_RANK_VERB}{_RANK_SCOPE}[第前][一二三四五六七八九十\d]+")
 _RANK_CLAUSE = re.compile(rf"[;；,，]\s*{_RANK_SCOPE}?{_RANK_VERB}{_RANK_SCOPE}?第[一二三四五六七八九十\d]+[位名]?")
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
+_RATIO_CLAUSE = re.compile(r"[^,，;；。]*$")
+_RATIO_BASE = re.compile(r"[由从](?:上年|去年|前年|20\d{2}年)?的?[\d.:：︰∶]+$")
 _LEVEL_AFTER_GROWTH = re.compile(r"[,，]\s*(?:总量|规模)?(?:达到|达|为|至|实现)")
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_NOUN_ONLY = re.compile(rf"(?:{alternation('yoy_noun')})")
@@ -862,8 +864,10 @@ def _read_percents(state: _SentenceState, batch: list[Quantity], prev_end: int) 
         parts, batch = shared, batch * len(shared)
     else:
         parts = _split_names(stem, len(batch)) if len(batch) > 1 else [clean_name(stem)]
-    if batch[0].word == "ratio":
-        parts = _ratio_names(clean_name(stem), len(batch))
+    if batch[0].word == "ratio":  # 三次产业结构由上年的13.2:32.3:54.5调整为: the base it changed from names nothing
+        head = _RATIO_CLAUSE.search(text, 0, batch[0].start)  # the colons of a base ratio before it end no clause
+        stem_name = clean_name(_RATIO_BASE.sub("", clean_name(head.group() if head else stem)))
+        parts = _ratio_names(stem_name, len(batch))
     if role == "yoy" and len(batch) > 1 and len(parts) != len(batch) \
             and _YOY_NOUN_ONLY.fullmatch(_RESPECTIVELY.sub("", stem) or "增速"):
         # 禽蛋产量、水果和蔬菜增长较快,增速分别达9.1%、7.5%、5.5%: the subjects are the clause before

@@ -63,6 +63,7 @@ RATIO = re.compile(rf"(?<![\d.{RATIO_MARKS}])\d{{1,2}}(?:\.\d+)?(?:[{RATIO_MARKS
 _RATIO_PART = re.compile(r"\d+(?:\.\d+)?")
 _RATIO_CONTEXT = re.compile(f"(?:{alternation('ratio_context')})")
 _RATIO_CONTEXT_REACH = 12
+_RATIO_CHANGE = re.compile(r"[,，]?\s*(?:调整为|调整到|调整至|优化为|优化调整为|变为|转变为|提升为)")
 _RATIO_HINT = re.compile(rf"\d[{RATIO_MARKS}]\d")
 # 劳资纠纷、信访积案均为0: a count of none, written without a classifier
 ZERO = re.compile(r"(?<=为)(?:0|零)(?=[,，;；。、]|$)")
@@ -222,8 +223,14 @@ def scan(text: str) -> list[Quantity]:
         share = _fraction(*(int(g) if g.isdigit() else _CN_FRACTION_DIGITS[g] for g in m.group("a", "b")))
         if share is not None and _SHARE_CONTEXT.search(text[max(0, m.start() - 12) : m.start()]):
             found.append(_share(text, m, share))
-    for m in RATIO.finditer(text) if _RATIO_HINT.search(text) else ():
-        if not _RATIO_CONTEXT.search(text, max(0, m.start() - _RATIO_CONTEXT_REACH), m.start()):
+    ratios = list(RATIO.finditer(text)) if _RATIO_HINT.search(text) else []
+    for k, m in enumerate(ratios):
+        later = ratios[k + 1] if k + 1 < len(ratios) else None
+        if later is not None and _RATIO_CHANGE.fullmatch(text, m.end(), later.start()):
+            continue  # 由上年的13.2:32.3:54.5调整为12.4:30.9:56.7: the structure it changed from is the base, not a figure
+        earlier = ratios[k - 1] if k else None
+        changed_to = earlier is not None and _RATIO_CHANGE.fullmatch(text, earlier.end(), m.start())
+        if not changed_to and not _RATIO_CONTEXT.search(text, max(0, m.start() - _RATIO_CONTEXT_REACH), m.start()):
             continue
         parts = list(_RATIO_PART.finditer(text, m.start(), m.end()))
         if abs(sum((Decimal(p.group()) for p in parts), Decimal(0)) - 100) > 1:
