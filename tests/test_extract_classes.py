@@ -1026,3 +1026,9 @@ def test_a_structure_changed_from_a_base_is_read_as_the_new_one() -> None:
     found = rows("三次产业结构由上年的13.2:32.3:54.5调整为12.4:30.9:56.7。")
     assert [(r["name"], r["value"]) for r in found] == [
         ("三次产业结构第一产业", 12.4), ("三次产业结构第二产业", 30.9), ("三次产业结构第三产业", 56.7)]
+
+
+def test_a_share_of_the_years_target_written_as_its_progress() -> None:
+    found = rows("工业税收3.2亿元,完成年度目标进度85.5%。")
+    assert [(r["name"], r["value"], r["target_pct"]) for r in found] == [("工业税收", 3.2, 85.5)]
+    assert [(r["name"], r["target_pct"]) for r in rows("完成形象进度至72%。")] == [("形象进度", None)]

@@ -32,7 +32,7 @@ _YOY_VERB = re.compile(
 _YOY_AFTER = re.compile(rf"(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
 _YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|控制在|达到|达|为|在)$")
 _TARGET_CTX = re.compile(
-    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?的?"
+    rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?(?:进度)?的?"
     # 占全年任务数的77.8%, 完成州政府下达任务数的90.8%, 占市下达全年考核目标任务的92.42%: a share of the target
     rf"|(?:完成|占|为|达到|达|实现)了?[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?的?)"
     r"(?:分别|均)?(?:为|达|达到)?$"
@@ -41,7 +41,7 @@ _TARGET_LEAD = re.compile(rf"(?:{alternation('target_scope')})?(?:{alternation('
 # the plan a completion share is taken of, written as a figure: 完成年计划710亿元的89.4% (the plan is a target row
 # of its own, the share belongs to the figure before it)
 _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
-_TARGET_STRONG = re.compile(rf"(?:率|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
+_TARGET_STRONG = re.compile(rf"(?:率|进度|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 # 共 opens a total (共12个) but is part of 共享/共建/共同 (共享充电桩示范小区)
 _NAME_LEADING = "|".join("共(?![享建同])" if w == "共" else re.escape(w)
                          for w in sorted(words("name_leading"), key=len, reverse=True))
