@@ -30,7 +30,7 @@ _YOY_VERB = re.compile(
 )
 # a growth written after its figure: 保持20%以上的增速, 增速均保持在10%以上
 _YOY_AFTER = re.compile(rf"(?:以上|以下|左右)?的?(?:{alternation('yoy_noun')})")
-_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|控制在|达到|达|为|在)$")
+_YOY_NOUN_BEFORE = re.compile(rf"(?:{alternation('yoy_noun')})(?:分别|均)?(?:保持在|保持|控制在|达到|达|为|在)?$")
 _TARGET_CTX = re.compile(
     rf"(?:{alternation('target_share')}|完成(?:了)?(?:{alternation('target_scope')})?(?:{alternation('target_of')})?(?:进度)?的?"
     # 占全年任务数的77.8%, 完成州政府下达任务数的90.8%, 占市下达全年考核目标任务的92.42%: a share of the target
@@ -42,6 +42,9 @@ _TARGET_LEAD = re.compile(rf"(?:{alternation('target_scope')})?(?:{alternation('
 # of its own, the share belongs to the figure before it)
 _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
 _TARGET_STRONG = re.compile(rf"(?:率|进度|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
+# 均 ends a name's shared word (A、B均) but is part of 平均/人均 (加权平均增长速度)
+_NAME_TRAILING = "|".join("(?<![平人日月年])均" if w == "均" else re.escape(w)
+                          for w in sorted(words("name_trailing"), key=len, reverse=True))
 # 共 opens a total (共12个) but is part of 共享/共建/共同 (共享充电桩示范小区)
 _NAME_LEADING = "|".join("共(?![享建同])" if w == "共" else re.escape(w)
                          for w in sorted(words("name_leading"), key=len, reverse=True))
@@ -56,7 +59,7 @@ _LEADING_NOISE = re.compile(
 _BARE_DURATION = re.compile(r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)")
 _LIST_JOINT = re.compile(r"[、和及与]")
 # 年销售额从2024年的6.7亿元: the year a from-to chain starts in is no part of the name
-_TRAILING_NOISE = re.compile(f"(?:{alternation('name_trailing')}|{alternation('from_to')}|[从由]20\\d{{2}}年)+$")
+_TRAILING_NOISE = re.compile(f"(?:{_NAME_TRAILING}|{alternation('from_to')}|[从由]20\\d{{2}}年)+$")
 # the characters a noise word can start or end with: most names have none there and skip the regexes
 _LEADING_FIRST = frozenset("、和及与并:：,，(（第*×Xx一二三四五六七八九十两“截到0123456789 \t\n\r\f\v\u3000\xa0") | {
     word[0] for word in words("name_leading")}
@@ -137,7 +140,7 @@ _MONTHS = re.compile(r"(\d{1,2})[-—至](\d{1,2})月")
 # a bare 万/亿 is money after a money word (资金 投资 收入 奖励 …), otherwise a count of the noun that follows
 _MONEY_WORD = re.compile(alternation("money_word"))
 _STEM_TAIL_0 = re.compile(r"(同比|比上年|较上年)?\s*$")
-_STEM_TAIL_1 = re.compile(r"(分别|各|均)\s*$")
+_STEM_TAIL_1 = re.compile(r"(分别|各|(?<![平人日月年])均)\s*$")  # 平均, 人均: no shared 均
 _STEM_TAIL_2 = re.compile(r"(预计|预估)?(分别)?(同比)?$")
 _MILESTONE_WORDS = ("突破", "破", "超过", "超")
 _EMPHASIS = re.compile(f"(?:{alternation('emphasis_word')})+")

@@ -176,7 +176,7 @@ def scan(text: str) -> list[Quantity]:
             if num2 and text[m.end() - 1] != "%" and unit_word != "%":
                 continue
             unit_word = "%"
-        elif unit_word is None and mag is None and not (text.startswith("、", m.end()) and _LIST_UNIT.match(text, m.end())):
+        elif unit_word is None and mag is None and not _lends_a_unit(text, m.end()):
             continue  # no unit, no magnitude: dates, codes, list counters, bare numbers, a bare x or _ of prose
             # (研发中心28、19家: a bare number before a list's figure with a classifier takes it, in extract)
         at = m.start()
@@ -306,6 +306,15 @@ def _restates_a_list(text: str, pos: int, count: int) -> bool:
 def _fills_quotes(text: str, start: int, end: int) -> bool:
     """`“18条”政策`: a figure that is all a quotation holds is the name of a policy or a programme."""
     return start > 0 and end < len(text) and text[start - 1] in _OPENING_QUOTES and text[end] in _CLOSING_QUOTES
+
+
+def _lends_a_unit(text: str, end: int) -> bool:
+    """A bare number before a list's counted figure (研发中心28、19家), unless that figure is no count itself
+    (高于全省2.0、1.5、0.8个百分点: percentage-point gaps)."""
+    if not text.startswith("、", end):
+        return False
+    listed = _LIST_UNIT.match(text, end)
+    return listed is not None and not _NOT_AFTER_COUNT.match(text, listed.end())
 
 
 def _names_a_policy(text: str, start: int, end: int) -> bool:
