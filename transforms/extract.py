@@ -49,7 +49,7 @@ _NAME_TRAILING = "|".join("(?<![平人日月年])均" if w == "均" else re.esca
 _NAME_LEADING = "|".join("共(?![享建同])" if w == "共" else re.escape(w)
                          for w in sorted(words("name_leading"), key=len, reverse=True))
 _LEADING_NOISE = re.compile(
-    rf"^(?:[、和及与并\s:：,，]|[(（]\d{{1,2}}[)）]|{_NAME_LEADING}|"
+    rf"^(?:[、及与并\s:：,，]|和(?!美)|[(（]\d{{1,2}}[)）]|{_NAME_LEADING}|"
     r"\d{2,4}年度?|[*×Xx]{2,4}年度?|\d{1,2}[-—至]\d{1,2}月份?|(?:截[至止]|到)?\d{1,2}月(?:份|底|末)?|(?:截[至止]|到)(?:年底|年末)|第[一二三四五六七八九十\d]+批|"
     r"[一二三四五六七八九十两\d]+个?(?:月|年|周|天|季度)(?:之内|以内|内|以来|来)|"  # 三个月内, 五年来: a duration
     r"“?十[一二三四五六七]五”?(?:期间|时期|期末|末|以来|来)?"  # “十一五”期间: a plan period
