@@ -43,7 +43,8 @@ _TARGET_LEAD = re.compile(rf"(?:{alternation('target_scope')})?(?:{alternation('
 _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；。、\d的]{{0,10}}?(?:{alternation('target_of')})数?)$")
 _TARGET_STRONG = re.compile(rf"(?:率|进度|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 # 均 ends a name's shared word (A、B均) but is part of 平均/人均 (加权平均增长速度)
-_NAME_TRAILING = "|".join("(?<![平人日月年])均" if w == "均" else re.escape(w)
+_SHARED_JUN = "(?<![平人日月年])均"
+_NAME_TRAILING = "|".join(_SHARED_JUN if w == "均" else re.escape(w)
                           for w in sorted(words("name_trailing"), key=len, reverse=True))
 # 共 opens a total (共12个) but is part of 共享/共建/共同 (共享充电桩示范小区)
 _NAME_LEADING = "|".join("共(?![享建同])" if w == "共" else re.escape(w)
@@ -140,7 +141,7 @@ _MONTHS = re.compile(r"(\d{1,2})[-—至](\d{1,2})月")
 # a bare 万/亿 is money after a money word (资金 投资 收入 奖励 …), otherwise a count of the noun that follows
 _MONEY_WORD = re.compile(alternation("money_word"))
 _STEM_TAIL_0 = re.compile(r"(同比|比上年|较上年)?\s*$")
-_STEM_TAIL_1 = re.compile(r"(分别|各|(?<![平人日月年])均)\s*$")  # 平均, 人均: no shared 均
+_STEM_TAIL_1 = re.compile(rf"(分别|各|{_SHARED_JUN})\s*$")
 _STEM_TAIL_2 = re.compile(r"(预计|预估)?(分别)?(同比)?$")
 _MILESTONE_WORDS = ("突破", "破", "超过", "超")
 _EMPHASIS = re.compile(f"(?:{alternation('emphasis_word')})+")

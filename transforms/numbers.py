@@ -52,7 +52,6 @@ _SHARE_CONTEXT = re.compile(r"占|比重|份额")
 # the same in words (占全市总量近五分之一, 三分之二以上)
 CN_FRACTION = re.compile(r"(?P<b>[二三四五六七八九十]|\d{1,2})分之(?P<a>[一二三四五六七八九]|\d{1,2})(?P<post>以上|以下|以内|左右)?")
 _CN_FRACTION_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_POST_BOUNDS = {"以上": "lower", "以下": "upper", "以内": "upper", "左右": "approx"}
 # 占全国份额万分之73.26, 千分之5: a share per ten thousand (per mille), as a percentage
 PER_MYRIAD = re.compile(r"(?P<base>万|千)分之(?P<n>\d+(?:\.\d+)?)(?P<post>以上|以下|以内|左右)?")
 _PER_MYRIAD_DIVISOR = {"万": Decimal(100), "千": Decimal(10)}
@@ -163,7 +162,7 @@ def _share(text: str, m: re.Match[str], share: Decimal) -> Quantity:
     bound, start = _bound_before(text, m.start())
     post = m.groupdict().get("post")
     return Quantity(start, m.end(), text[start : m.end()], share, None, Decimal(1), "pct",
-                    _POST_BOUNDS[post] if post else bound, False)
+                    _POST_BOUND[post] if post else bound, False)
 
 
 def scan(text: str) -> list[Quantity]:
