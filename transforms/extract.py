@@ -151,6 +151,9 @@ _BRACKETED_TARGET = re.compile(r"\s*[(（](争取|力争)")
 _BRACKETED_EARLIER = re.compile(r"\s*[(（](?:(?P<back>去年|上年|前年)|(?P<year>20\d{2})年)(?P<span>全年|同期)?(?:为|是|共|达|完成)?\s*$")
 _YEARS_BACK = {"去年": 1, "上年": 1, "前年": 2}
 _OPENING_BRACKETS = frozenset("【(（[〔")
+_NAMED_EXAMPLES = re.compile(r"[\u4e00-\u9fff]{2}等\s*$")  # 垠雨等8个项目: named examples, not a mask (〔…〕等)
+_SHARED_PREDICATE = re.compile(r"分别|均|都|各")
+MAX_PREDICATE = 16  # characters of a predicate kept in a count's name (longer ones say more than which)
 # names that open with examples or places the figure is not about: 浙西南公铁物流中心、衢丽铁路等重点项目 -> 重点项目,
 # 完成花田坌村、庐东村、斋坛村大临用地 -> 大临用地
 _LISTED_EXAMPLES = re.compile(r"^.*、[^、]*?等(?=[\u4e00-\u9fff]{2})")
@@ -401,9 +404,11 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
     after, after_end, cut = _noun_after(text, q.end, next_start)
     if text[q.end : q.end + 1] in _OPENING_BRACKETS or _RANK_AHEAD.match(after):
         after = ""  # 10亿元以上3个【综保区2023地块、创为真空】, 12家居全市第一: examples or a rank name nothing
-    if after and (before.endswith("等") or "、" in before):
+    if after and (_NAMED_EXAMPLES.search(text, anchor, q.start) or "、" in before):
         state.consumed = after_end
-        return clean_name(after)  # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing
+        # 亿田、巴贝等11只优质项目: the listed names are examples, the noun is the thing, with what a word cut off
+        # when it says which of them are counted (垠雨等8个项目加快施工: the projects that sped up)
+        return clean_name(after + (_predicate(text, after_end) if cut and q.unit == "count" else ""))
     if after and before and _VERB_AHEAD.match(after):
         after = ""  # 投资1800万元推进8686亩高标准农田改造: the words after are what the money does, not what it is
     if after and (not before or len(before) <= 4):
@@ -418,6 +423,15 @@ def _name_for(state: _SentenceState, q: Quantity, anchor: int, next_start: int) 
         state.consumed = after_end
         return clean_name(after) or before  # 首批375座坟墓迁移安置: the noun after a counted figure is the thing
     return _without_listed(before) or after
+
+
+def _predicate(text: str, pos: int) -> str:
+    """What the clause says of a counted noun, from `pos` to its end: short and holding no figure of its own."""
+    end = _clause_end(text, pos)
+    rest = text[pos:end].strip()
+    if text[end : end + 1] == "、" or _SHARED_PREDICATE.match(rest):
+        return ""  # 二家开发商分别在城南区块、浦口核心区块签订…: a predicate shared out over a list says no "which"
+    return rest if len(rest) <= MAX_PREDICATE and not re.search(r"\d", rest) else ""
 
 
 def _without_listed(name: str) -> str:
