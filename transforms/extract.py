@@ -44,6 +44,7 @@ _PLAN_OF = re.compile(rf"(?:完成|为|占|达到|达)了?(?P<label>[^,，;；�
 _TARGET_STRONG = re.compile(rf"(?:率|进度|(?:{alternation('target_of')})数?)的?(?:分别|均)?(?:为|达|达到)?$")
 # 均 ends a name's shared word (A、B均) but is part of 平均/人均 (加权平均增长速度)
 _SHARED_JUN = "(?<![平人日月年])均"
+_SHARED_OUT = rf"分别|各|{_SHARED_JUN}"  # one word for several subjects
 _NAME_TRAILING = "|".join(_SHARED_JUN if w == "均" else re.escape(w)
                           for w in sorted(words("name_trailing"), key=len, reverse=True))
 # 共 opens a total (共12个) but is part of 共享/共建/共同 (共享充电桩示范小区)
@@ -141,7 +142,7 @@ _MONTHS = re.compile(r"(\d{1,2})[-—至](\d{1,2})月")
 # a bare 万/亿 is money after a money word (资金 投资 收入 奖励 …), otherwise a count of the noun that follows
 _MONEY_WORD = re.compile(alternation("money_word"))
 _STEM_TAIL_0 = re.compile(r"(同比|比上年|较上年)?\s*$")
-_STEM_TAIL_1 = re.compile(rf"(分别|各|{_SHARED_JUN})\s*$")
+_STEM_TAIL_1 = re.compile(rf"({_SHARED_OUT})\s*$")
 _STEM_TAIL_2 = re.compile(r"(预计|预估)?(分别)?(同比)?$")
 _MILESTONE_WORDS = ("突破", "破", "超过", "超")
 _EMPHASIS = re.compile(f"(?:{alternation('emphasis_word')})+")
@@ -152,7 +153,7 @@ _BRACKETED_EARLIER = re.compile(r"\s*[(（](?:(?P<back>去年|上年|前年)|(?P
 _YEARS_BACK = {"去年": 1, "上年": 1, "前年": 2}
 _OPENING_BRACKETS = frozenset("【(（[〔")
 _NAMED_EXAMPLES = re.compile(r"[\u4e00-\u9fff]{2}等\s*$")  # 垠雨等8个项目: named examples, not a mask (〔…〕等)
-_SHARED_PREDICATE = re.compile(r"分别|均|都|各")
+_SHARED_PREDICATE = re.compile(rf"{_SHARED_OUT}|都")
 MAX_PREDICATE = 16  # characters of a predicate kept in a count's name (longer ones say more than which)
 # names that open with examples or places the figure is not about: 浙西南公铁物流中心、衢丽铁路等重点项目 -> 重点项目,
 # 完成花田坌村、庐东村、斋坛村大临用地 -> 大临用地
