@@ -1065,3 +1065,5 @@ def test_a_count_after_named_examples_keeps_what_the_clause_says_of_them() -> No
     # a predicate shared out over a list (分别 …、…) names nothing: the noun alone
     found = rows("中南建设、绿地香港二家开发商分别在城南区块、浦口核心区块签订项目投资协议。")
     assert [r["name"] for r in found] == ["开发商"]
+    # nor one that holds a figure, masked or not: that figure is named on its own
+    assert [r["name"] for r in rows("恒达等5家企业完成营业收入*亿元。")] == ["企业", "营业收入"]

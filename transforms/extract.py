@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from transforms.lexicon import alternation, values, words
 from transforms.models import Document, Indicator
-from transforms.numbers import RATIO_MARKS, UNMEASURED, Quantity, scan
+from transforms.numbers import MASK_CHARS, RATIO_MARKS, UNMEASURED, Quantity, scan
 from transforms.outline import build_outline, cue_role, document_role, heading
 from transforms.reading import Passage, passages
 from transforms.tables import read_tables
@@ -432,7 +432,7 @@ def _predicate(text: str, pos: int) -> str:
     rest = text[pos:end].strip()
     if text[end : end + 1] == "、" or _SHARED_PREDICATE.match(rest):
         return ""  # 二家开发商分别在城南区块、浦口核心区块签订…: a predicate shared out over a list says no "which"
-    return rest if len(rest) <= MAX_PREDICATE and not re.search(r"\d", rest) else ""
+    return rest if len(rest) <= MAX_PREDICATE and not re.search(r"\d", rest) and not MASK_CHARS.search(rest) else ""
 
 
 def _without_listed(name: str) -> str:

@@ -72,7 +72,7 @@ ROUND_MAGNITUDE = re.compile(r"(?<=破|超|过)(?P<n>[两二三四五六七八�
 TENTHS = re.compile(r"(?<=超|近|约|逾|达|占|为)(?P<n>[一二两三四五六七八九])成(?P<post>以上|左右)?(?![\u4e00-\u9fff]{0,1}(?:本|品|果|效|员|立|为|功|就|长|熟|绩|型|交|都))")
 # 出台稳链纾困35条、“龙10条”: a policy package named by its number of articles is no count
 _POLICY_ISSUED = re.compile(r"(?:出台|制定|印发|推出|发布|实施)[^,，;；。]{0,20}$")
-_MASK_CHARS = re.compile(r"[*×Xx_〔]")
+MASK_CHARS = re.compile(r"[*×Xx_〔]")  # what a masked figure is written with
 _YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the year pasted over the digits
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 CHINESE_COUNT = re.compile(  # the numeral first, then what may not stand before it: the engine skips to numerals
@@ -125,7 +125,7 @@ class Quantity:
 
 
 def to_decimal(num: str) -> Decimal | None:
-    if _MASK_CHARS.search(num):
+    if MASK_CHARS.search(num):
         return None
     try:
         return Decimal(num)
