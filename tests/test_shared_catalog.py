@@ -163,7 +163,7 @@ def test_a_dead_load_is_left_alone_while_another_runs_and_discarded_once_none_do
     assert con.execute("SELECT count(*) FROM document_versions WHERE portal = 'a'").fetchone() == (20,)
     _assert_checks(con)
     con.close()
-    # the first load to start alone (this one: the others have finished) discards the dead rows before its own
+    # the first load to find itself alone (here the last to finish, in its maintenance) discarded the dead rows
     con = connect(shared)
     load(con, _batch("b", range(40), seed=8))
     assert con.execute("SELECT count(*) FROM load_starts WHERE snapshot_id NOT IN (SELECT snapshot_id FROM snapshots)"

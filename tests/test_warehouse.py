@@ -302,28 +302,12 @@ def test_sigkill_at_any_point_of_a_load_leaves_the_previous_snapshot_intact(tmp_
     assert killed >= 20  # killed mid-load at 20+ points (a later kill may find the load already committed)
 
 
-def _parquet_files(con, table: str) -> int:
-    return int(con.execute("SELECT count(*) FROM ducklake_list_files('zwgk', ?)", [table]).fetchone()[0])
-
-
-def test_a_load_that_starts_alone_moves_what_earlier_loads_left_inlined_to_parquet(tmp_path: Path) -> None:
-    pages = [report(8, i).html().encode() for i in range(3)]
-    con = connect(tmp_path)
-    load(con, _batch(pages))
-    assert _parquet_files(con, "fetches") == 0  # a small commit: DuckLake keeps its rows in the catalog
-    pages[0] = pages[0].replace(b"</body>", "<p>修订</p></body>".encode())
-    load(con, _batch(pages))  # flushes the first load's rows as it starts, then commits its own inlined
-    assert _parquet_files(con, "fetches") == 1
-    assert con.execute("SELECT count(*) FROM fetches").fetchone() == (6,)
-    con.close()
-
-
 def test_time_travel_survives_compaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(flows.warehouse, "COMPACT_EVERY", 3)
     pages = [report(8, i).html().encode() for i in range(4)]
     con = connect(tmp_path)
     expected: dict[int, set[tuple[str, str]]] = {}
-    for n in range(1, 8):  # each snapshot edits one page; the loads after snapshots 3 and 6 compact as they start
+    for n in range(1, 8):  # each snapshot edits one page; snapshots 3 and 6 compact afterwards
         pages[n % 4] = pages[n % 4].replace(b"</body>", f"<p>修订{n}</p></body>".encode())
         load(con, _batch(pages))
         expected[n] = set(con.execute("SELECT url, content_sha256 FROM documents").fetchall())

@@ -40,6 +40,7 @@ LOAD_WAIT_S = 3600.0  # how long a load waits for another load of the same porta
 # A PostgreSQL session that holds a load's locks is dropped this long after its machine went silent (TCP keepalive),
 # so a loader that lost power is not taken for a live one for hours.
 LOCK_KEEPALIVE_S = 10
+MAINTENANCE_WAIT_S = 5.0  # how long a finished load waits to merge files; it skips them when another load is busy
 API_STARTUP_TIMEOUT_S = 180.0  # a fresh PREFECT_HOME runs its database migrations first
 API_SHUTDOWN_GRACE_S = 1.0  # the private Prefect API, its parent gone: a clean shutdown this long, then exit
 
