@@ -79,9 +79,10 @@ CHINESE_COUNT = re.compile(  # the numeral first, then what may not stand before
     r"(?P<cn>[两二三四五六七八九十])(?<![第前后每这那一二三四五六七八九十百千万两].)"
     rf"(?P<unit>{alternation('chinese_count_classifier')})(?![一二三四五六七八九十百“\"「方面层次级])"
 )
-# 协调解决问题百余个, 千余人次: a round count in words, at least that many
-ROUND_COUNT = re.compile(rf"(?<![一二三四五六七八九十几数])(?P<cn>百|千)余(?P<unit>{alternation('chinese_count_classifier')})")
-_ROUND_COUNTS = {"百": 100, "千": 1000}
+# 协调解决问题百余个, 千余人次, 建立完善制度十余项, 二十余家: a round count in words, at least that many
+ROUND_COUNT = re.compile(rf"(?<![一二三四五六七八九十几数])(?P<n>[两二三四五六七八九])?(?P<cn>十|百|千)余"
+                         rf"(?P<unit>{alternation('chinese_count_classifier')})")
+_ROUND_COUNTS = {"十": 10, "百": 100, "千": 1000}
 _SLOGAN_VERB = re.compile(f"(?:{alternation('slogan_verb')})$")  # 打造三个高地, 践行四项使命: a slogan's count
 # 过半 alone is left out: in these reports it is the slogan 时间过半、任务过半 (the spec names 一半以上, 半数以上)
 WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半数|两位数增长|两位数以上增长|翻了?一番|翻了?两番|翻番)(?P<post>以上)?")
@@ -256,7 +257,8 @@ def scan(text: str) -> list[Quantity]:
     for m in ZERO.finditer(text) if "为0" in text or "为零" in text else ():
         found.append(Quantity(m.start(), m.end(), m.group(), Decimal(0), None, Decimal(1), "count", "exact", False))
     for m in ROUND_COUNT.finditer(text) if "余" in text else ():
-        found.append(Quantity(m.start(), m.end(), m.group(0), Decimal(_ROUND_COUNTS[m.group("cn")]), None, Decimal(1),
+        value = Decimal(_ROUND_COUNTS[m.group("cn")] * (_CN_DIGITS[m.group("n")] if m.group("n") else 1))
+        found.append(Quantity(m.start(), m.end(), m.group(0), value, None, Decimal(1),
                               "count", "lower", False))
     for m in CHINESE_COUNT.finditer(text):
         if _inside_quotes(text, m.start()) or _SLOGAN_VERB.search(text[max(0, m.start() - 4) : m.start()]):
