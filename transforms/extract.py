@@ -108,6 +108,12 @@ _REACH = re.compile(alternation("reach_verb"))
 _FROM_MARK = re.compile(rf"[由从](?:{alternation('peak_word')})?$")
 _ATTRIBUTE_LABEL = re.compile(rf"(?:{alternation('attribute_label')})$")
 _QUALIFIED_NOUN = re.compile(alternation("qualified_noun"))
+# 年产30万吨饲料扩建项目, 5.8兆瓦分布式光伏发电项目: a capacity written in a project's name is part of that name
+# (总装机26.9万千瓦光伏项目9个, 装机容量15兆瓦的…项目: a labelled capacity is the projects' own figure)
+_CAPACITY_BEFORE = re.compile(r"(?<![\d〇零一二三四五六七八九十])年(?:产|处理|加工)?$")
+_POWER_CAPACITY = re.compile(r"(?:兆瓦|千瓦|MW|kW)$")
+_PROJECT_AHEAD = re.compile(r"[^\d,，;；。、!！?？()（）的]{1,20}?项目")
+_CAPACITY_LABEL = re.compile(r"(?:装机|容量|规模|产能)[为达]?$")
 _CIRCUMSTANCE = re.compile(alternation("circumstance"))  # 减免非税收入1.27亿元的背景下: 的 does not name a thing
 _STREAK = re.compile(r"连续(?:\d+|[一二三四五六七八九十两]+)个?(?:月|季度|年|周)")
 _COUNT_AHEAD = re.compile(r"(?:\d+(?:\.\d+)?|[两二三四五六七八九十])(?:余|多)?[个家项座所条栋处只宗]")
@@ -293,6 +299,9 @@ def _is_qualifier(text: str, q: Quantity, nxt: Quantity | None) -> bool:
         return True  # 总投资1亿美元及10亿元以上项目8个: both amounts bracket the project size
     if q.unit in ("CNY", "USD", None) and _QUALIFIED_NOUN.match(text, q.end):
         return True  # 新增20亿元企业、10亿元企业: the size names a class of firms
+    if (_CAPACITY_BEFORE.search(text, max(0, q.start - 3), q.start) or _POWER_CAPACITY.search(q.raw)) \
+            and _PROJECT_AHEAD.match(text, q.end) and not _CAPACITY_LABEL.search(text, max(0, q.start - 4), q.start):
+        return True
     if nxt is not None and nxt.unit == "count" and q.unit in ("CNY", "USD", None):
         if text.startswith("的", q.end) and _ATTRIBUTE_LABEL.search(text, 0, q.start):
             return False  # 总投资12.5亿元的8个项目: the projects' own figure

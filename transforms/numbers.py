@@ -83,6 +83,7 @@ CHINESE_COUNT = re.compile(  # the numeral first, then what may not stand before
 ROUND_COUNT = re.compile(rf"(?<![一二三四五六七八九十几数])(?P<n>[两二三四五六七八九])?(?P<cn>十|百|千)余"
                          rf"(?P<unit>{alternation('chinese_count_classifier')})")
 _ROUND_COUNTS = {"十": 10, "百": 100, "千": 1000}
+_SLOGAN_COUNT = re.compile(alternation("slogan_count"))  # 四个意识, 两个维护, 八项规定: set phrases, no counts
 _SLOGAN_VERB = re.compile(f"(?:{alternation('slogan_verb')})$")  # 打造三个高地, 践行四项使命: a slogan's count
 # 过半 alone is left out: in these reports it is the slogan 时间过半、任务过半 (the spec names 一半以上, 半数以上)
 WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半数|两位数增长|两位数以上增长|翻了?一番|翻了?两番|翻番)(?P<post>以上)?")
@@ -261,7 +262,8 @@ def scan(text: str) -> list[Quantity]:
         found.append(Quantity(m.start(), m.end(), m.group(0), value, None, Decimal(1),
                               "count", "lower", False))
     for m in CHINESE_COUNT.finditer(text):
-        if _inside_quotes(text, m.start()) or _SLOGAN_VERB.search(text[max(0, m.start() - 4) : m.start()]):
+        if _inside_quotes(text, m.start()) or _SLOGAN_VERB.search(text[max(0, m.start() - 4) : m.start()]) \
+                or _SLOGAN_COUNT.match(text, m.start()):
             continue
         if _NOT_AFTER_COUNT.match(text, m.end()) or _restates_a_list(text, m.start(), _CN_DIGITS[m.group("cn")]):
             continue  # 四个月之内: a duration; “兴工强镇、…、作风转变”六个重点: the quoted items counted

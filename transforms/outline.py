@@ -130,12 +130,14 @@ def build_outline(lines: list[str], default_role: str = "other") -> tuple[list[S
 
 _TITLE_REVIEW = _any_of(words("title_review"))
 _TITLE_PLAN = _any_of(words("title_plan"))
+_TITLE_SLOGAN = _any_of(words("title_slogan"))  # 锚定目标促发展: a slogan's 目标 makes no plan
 
 
 def document_role(title: str | None) -> str:
     """Role of text before the first heading, from the document title."""
     if not title:
         return "other"
+    title = _TITLE_SLOGAN.sub("", title)
     has_review = _TITLE_REVIEW.search(title) is not None
     has_plan = _TITLE_PLAN.search(title) is not None
     if has_review and not has_plan:
