@@ -30,7 +30,7 @@ from .conftest import FIXTURES
 CORPUS_F1_FLOOR = 0.95
 CORPUS_ATTRIBUTE_FLOOR = 0.95
 # The round-2 issue's bar (F1 >= 0.95, every attribute >= 0.96) on the corpus it was set on, texts 100-614 (108 texts,
-# 1,465 rows): measured 0.982, kind 0.965; it must keep holding as the corpus grows
+# 1,465 rows; 1,463 since two capacity rows of 421 left the gold with the spec): measured 0.982, kind 0.965; it must keep holding as the corpus grows
 FIRST_CORPUS_LAST_TEXT = 614
 FIRST_CORPUS_F1_FLOOR = 0.97
 FIRST_CORPUS_ATTRIBUTE_FLOOR = 0.96
@@ -58,7 +58,7 @@ def test_the_first_corpus_keeps_its_scores(tmp_path: Path) -> None:
             gold = FIXTURES / "corpus" / "gold" / f"{text.stem}.jsonl"
             (first / "gold" / gold.name).symlink_to(gold)
     scores = score_corpus(first)
-    assert scores.gold == 1465, scores.gold
+    assert scores.gold == 1463, scores.gold
     assert scores.f1 >= FIRST_CORPUS_F1_FLOOR, (scores.precision, scores.recall, scores.f1)
     for attr, accuracy in scores.accuracy.items():
         assert accuracy is not None and accuracy >= FIRST_CORPUS_ATTRIBUTE_FLOOR, (attr, accuracy)
