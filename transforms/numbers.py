@@ -77,7 +77,7 @@ _YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the ye
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 CHINESE_COUNT = re.compile(  # the numeral first, then what may not stand before it: the engine skips to numerals
     r"(?P<cn>[两二三四五六七八九十])(?<![第前后每这那一二三四五六七八九十百千万两].)"
-    rf"(?P<unit>{alternation('chinese_count_classifier')})(?![一二三四五六七八九十百“\"「方面层次级])"
+    rf"(?P<unit>{alternation('chinese_count_classifier')})(?![一二三四五六七八九十百“”\"「方面层次级])"
 )
 # 协调解决问题百余个, 千余人次, 建立完善制度十余项, 二十余家: a round count in words, at least that many
 ROUND_COUNT = re.compile(rf"(?<![一二三四五六七八九十几数])(?P<n>[两二三四五六七八九])?(?P<cn>十|百|千)余"
