@@ -47,9 +47,8 @@ class RunProgress:
         self._finished: list[tuple[str, str]] = []
         self._eta = eta
         self._last = 0.0
-        created = create_progress_artifact(0.0, key="crawl-progress", description=description)
-        assert isinstance(created, UUID)  # sync context: prefect's sync_compatible returns the value
-        self._artifact = created
+        self._description = description
+        self._artifact: UUID | None = None  # created at the first publish: off the start of the run (0.04 s)
 
     def add_listed(self, n: int) -> None:
         with self._lock:
@@ -81,7 +80,12 @@ class RunProgress:
             snapshot = Snapshot(self.listed, self.done, dict(self.failed), self._eta(), self._finished, final)
             self._finished = []
         share = 100.0 if final else 100.0 * snapshot.done / snapshot.listed if snapshot.listed else 0.0
-        update_progress_artifact(self._artifact, share)
+        if self._artifact is None:
+            created = create_progress_artifact(share, key="crawl-progress", description=self._description)
+            assert isinstance(created, UUID)  # sync context: prefect's sync_compatible returns the value
+            self._artifact = created
+        else:
+            update_progress_artifact(self._artifact, share)
         for callback in list(_watchers):
             callback(snapshot)
 

@@ -36,7 +36,7 @@ LOAD_CHUNK_ROWS = 2000  # rows per insert inside a load: bounded memory, few Par
 # until it commits, so one transaction for a 10,000-page first crawl grew to 750 MB. The parts stay invisible (the views
 # show only snapshots in `snapshots`) until the last transaction writes the snapshot row.
 LOAD_COMMIT_VERSIONS = 1000
-COMPACT_EVERY = 10  # snapshots between merges of small Parquet files
+COMPACT_EVERY = 10  # snapshots between maintenance rounds: inlined rows flushed, small Parquet files merged
 LOAD_MERGE_DOCUMENTS = 500  # staged batches are loaded in chunks of about this many documents
 
 
@@ -446,7 +446,13 @@ def _discard(con: duckdb.DuckDBPyConnection, dead: list[int]) -> None:
 
 
 def _maintain(con: duckdb.DuckDBPyConnection, locks: LoadLocks, snapshot_id: int) -> None:
-    """Flush inlined rows and merge small files, only while no other load runs (it rewrites what they append to)."""
+    """Flush inlined rows and merge small files, only while no other load runs (it rewrites what they append to).
+
+    Every COMPACT_EVERY-th snapshot only: a flush after every load cost an unchanged recrawl of 2,000 pages 0.09-0.14 s
+    of its ~1.8 (measured), and the few rows of loads in between wait inlined in the catalog, where DuckLake reads
+    them like any other. A load that dies skips its round; dead loads are also cleared by the next allocation."""
+    if snapshot_id % COMPACT_EVERY:
+        return
     try:
         with locks.hold("alloc", timeout=settings.MAINTENANCE_WAIT_S):
             _dead_loads(con, locks)
