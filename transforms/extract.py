@@ -132,7 +132,10 @@ _RANK_CLAUSE = re.compile(rf"[;；,，]\s*{_RANK_SCOPE}?{_RANK_VERB}{_RANK_SCOPE
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _RATIO_CLAUSE = re.compile(r"[^,，;；。]*$")
 _RATIO_BASE = re.compile(r"[由从](?:上年|去年|前年|20\d{2}年)?的?[\d.:：︰∶]+$")
-_LEVEL_AFTER_GROWTH = re.compile(r"[,，]\s*(?:总量|规模)?(?:达到|达|为|至|实现)")
+# GDP增长6.0%,首次突破百亿元大关,达到100.6亿元: a milestone passed on the way may stand between the two
+_LEVEL_AFTER_GROWTH = re.compile(
+    r"[,，]\s*(?:(?:首次|历史性)?(?:突破|跨越|迈上|站上)[^,，;；。]{1,14}[,，]\s*)?(?:总量|规模)?(?:达到|达|为|至|实现)")
+_BARE_GAP = re.compile(r"[,，]\s*")  # 同比增长7%左右,逼近300亿元大关: a level with its bound word needs no verb
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_NOUN_ONLY = re.compile(rf"(?:{alternation('yoy_noun')})")
 _GROWTH_REMARK = re.compile(r"(?:增长|增速|增幅|增势)(?:较快|明显|迅猛|强劲|良好|显著|平稳|稳定)$")
@@ -800,8 +803,10 @@ def _growth_before_level(state: _SentenceState, q: Quantity) -> Indicator | None
     if not state.groups or len(state.groups[-1].items) != 1:
         return None
     before = state.groups[-1].items[0]
-    if before.value is not None or before.yoy_pct is None or not _LEVEL_AFTER_GROWTH.fullmatch(
-            state.text, state.groups[-1].end, q.start):
+    gap_start = state.groups[-1].end
+    if before.value is not None or before.yoy_pct is None or not (
+            _LEVEL_AFTER_GROWTH.fullmatch(state.text, gap_start, q.start)
+            or (q.bound != "exact" and _BARE_GAP.fullmatch(state.text, gap_start, q.start))):
         return None
     state.groups.pop()
     state.out.remove(before)
@@ -1103,6 +1108,7 @@ def extract_indicators(doc: Document) -> list[Indicator]:
     for passage in passages(lines):
         ctx = contexts[passage.first_line]
         previous: str | None = None
+        read: list[Indicator] = []
         for m in _SENTENCE.finditer(passage.text):
             sentence = m.group(0)
             if _MAY_HOLD_FIGURE.search(sentence):
@@ -1111,5 +1117,27 @@ def extract_indicators(doc: Document) -> list[Indicator]:
                     for ind in found:
                         ind.name = passage.as_written(ind.name)
                         ind.parent = passage.as_written(ind.parent) if ind.parent else None
-                out.extend(found)
+                read.extend(found)
+        out.extend(_without_summed_up_growths(read))
     return [ind for ind in out if ind.name]
+
+
+def _without_summed_up_growths(found: list[Indicator]) -> list[Indicator]:
+    """`A、B、C均实现两位数增长。其中,A 77.7亿,同比增长14%…`: a growth in words that the passage then gives in
+    figures sums them up; the figures are the indicators."""
+    if not any("两位数" in ind.raw for ind in found):
+        return found
+    kept = []
+    for k, ind in enumerate(found):
+        if "两位数" in ind.raw and any(
+                later.yoy_pct is not None and later.yoy_pct >= 10 and _names_overlap(ind.name, later.name)
+                for later in found[k + 1 :]):
+            continue
+        kept.append(ind)
+    return kept
+
+
+def _names_overlap(a: str, b: str) -> bool:
+    """The scorer's test of one thing named twice: most of the shorter name's characters are in the longer."""
+    short, long = sorted((a, b), key=len)
+    return bool(short) and sum(ch in long for ch in short) >= 0.6 * len(short)

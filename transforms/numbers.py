@@ -77,7 +77,7 @@ _YEAR_AS_PERCENT = re.compile(r"(?:19|20)\d\d(?:\.\d+)?")  # 增长2023%: the ye
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 CHINESE_COUNT = re.compile(  # the numeral first, then what may not stand before it: the engine skips to numerals
     r"(?P<cn>[两二三四五六七八九十])(?<![第前后每这那一二三四五六七八九十百千万两].)"
-    rf"(?P<unit>{alternation('chinese_count_classifier')})(?![一二三四五六七八九十百“”\"「方面层次级])"
+    rf"(?P<unit>{alternation('chinese_count_classifier')})(?![一二三四五六七八九十百“”\"「方面层次级目])"
 )
 # 协调解决问题百余个, 千余人次, 建立完善制度十余项, 二十余家: a round count in words, at least that many
 ROUND_COUNT = re.compile(rf"(?<![一二三四五六七八九十几数])(?P<n>[两二三四五六七八九])?(?P<cn>十|百|千)余"
@@ -88,6 +88,8 @@ _SLOGAN_VERB = re.compile(f"(?:{alternation('slogan_verb')})$")  # 打造三个�
 # 过半 alone is left out: in these reports it is the slogan 时间过半、任务过半 (the spec names 一半以上, 半数以上)
 WORD_QUANTITY = re.compile(r"(?P<w>一半以上|半数以上|过半数|两位数增长|两位数以上增长|翻了?一番|翻了?两番|翻番)(?P<post>以上)?")
 _DOUBLINGS = {"翻一番": 100, "翻番": 100, "翻两番": 300}  # the change a doubling (quadrupling) is, in percent
+# 外贸进出口总额同比增长74倍: a growth of N times is one of N x 100 percent
+TIMES_GROWTH = re.compile(r"(?:增长|提高|增加|上升)了?(?P<n>\d+(?:\.\d+)?)倍")
 _LEVEL_AFTER = re.compile(r"[、,，]?\s*(?:达到|达|至|为)\s*\d")
 _BOUND_BEFORE_WORDS = values("bound_before")
 _PRE_BOUND = re.compile(f"({alternation('bound_before')})$")
@@ -282,6 +284,9 @@ def scan(text: str) -> list[Quantity]:
             found.append(Quantity(m.start(), m.end(), w, None, None, Decimal(1), "pct", "lower", False, "double_digit"))
         else:
             found.append(Quantity(m.start(), m.end(), w, Decimal(50), None, Decimal(1), "pct", "lower", False, "half"))
+    for m in TIMES_GROWTH.finditer(text) if "倍" in text else ():
+        found.append(Quantity(m.start("n"), m.end(), text[m.start("n") : m.end()], Decimal(m.group("n")) * 100, None,
+                              Decimal(1), "pct", "exact", False))
     found.sort(key=lambda q: q.start)
     return found
 
