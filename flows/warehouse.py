@@ -145,9 +145,9 @@ def _catalog_path(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0]) if row else ""
 
 
-def _folder(con: duckdb.DuckDBPyConnection) -> Path:
+def _folder(catalog: str) -> Path:
     """The warehouse folder of a SQLite catalog (its locks live beside it)."""
-    return Path(_catalog_path(con).removeprefix("sqlite:")).parent
+    return Path(catalog.removeprefix("sqlite:")).parent
 
 
 def object_store_secret(con: duckdb.DuckDBPyConnection) -> None:
@@ -369,7 +369,8 @@ def load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> LoadResult:
     in its message, which maps each crawl snapshot to the lake version that holds it (`snapshot_versions`).
     """
     try:
-        locks = locks_for(_catalog_path(con), _folder(con))
+        catalog = _catalog_path(con)
+        locks = locks_for(catalog, _folder(catalog))
     except LockError as exc:
         raise WarehouseError(public_catalog(f"load not started: {exc}")) from exc
     try:
@@ -486,7 +487,10 @@ class _Table:
         self.con, self.table = con, table
         self.frames: list[pl.DataFrame] = []
         self.pending = 0
-        self.columns = _columns(con, table)
+
+    @property
+    def columns(self) -> list[str]:
+        return _columns(self.con, self.table)  # looked up when rows come: a load that writes none asks nothing
 
     def add(self, frame: pl.DataFrame) -> None:
         if frame.height:
@@ -554,15 +558,13 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int, d
     adds indicator rows to versions that are already visible, so it stays one transaction), and leaves the last
     transaction open with the snapshot row written."""
     result = LoadResult(snapshot_id=snapshot_id)
-    current = {
-        row[0]: (row[1], row[2])
-        for row in con.execute("SELECT doc_id, version, content_sha256 FROM documents").fetchall()
-    }
+    # what staged pages are compared with, read when the first of them comes: an unchanged recrawl stages none and
+    # skips both reads (0.03-0.1 s of its ~1.8, measured)
+    current: dict[str, tuple[int, str]] | None = None
+    known_raw: set[str] = set()
     # numbers taken by loads that died and are not deleted yet (another load was running): never given out again
     taken = dict(con.execute("SELECT doc_id, max(version) FROM version_rows WHERE list_contains(?, valid_from) "
                              "GROUP BY doc_id", [dead]).fetchall()) if dead else {}
-    known_raw = {r[0] for r in con.execute(  # of committed loads only: a running or dead load's rows may never be
-        "SELECT content_sha256 FROM raw_pages WHERE first_snapshot IN (SELECT snapshot_id FROM snapshots)").fetchall()}
     tables = {name: _Table(con, name) for name in ("fetches", "raw_pages", "version_rows", "indicator_rows")}
     close_ids: list[str] = []
     reparse = batch.kind == "reprocess"
@@ -571,6 +573,12 @@ def _load(con: duckdb.DuckDBPyConnection, batch: CrawlBatch, snapshot_id: int, d
     } if reparse else set()
     written = 0  # new versions since the last part: what a transaction holds in memory (fetch rows are small)
     for staged in _merged(batch.pages, min(LOAD_MERGE_DOCUMENTS, LOAD_COMMIT_VERSIONS)):
+        if current is None:
+            current = {row[0]: (row[1], row[2])
+                       for row in con.execute("SELECT doc_id, version, content_sha256 FROM documents").fetchall()}
+            known_raw = {r[0] for r in con.execute(  # of committed loads only: a running or dead load's may never be
+                "SELECT content_sha256 FROM raw_pages WHERE first_snapshot IN (SELECT snapshot_id FROM snapshots)"
+            ).fetchall()}
         if not reparse and written >= LOAD_COMMIT_VERSIONS:
             for table in tables.values():
                 table.flush()
