@@ -134,7 +134,8 @@ _RATIO_CLAUSE = re.compile(r"[^,，;；。]*$")
 _RATIO_BASE = re.compile(r"[由从](?:上年|去年|前年|20\d{2}年)?的?[\d.:：︰∶]+$")
 # GDP增长6.0%,首次突破百亿元大关,达到100.6亿元: a milestone passed on the way may stand between the two
 _LEVEL_AFTER_GROWTH = re.compile(
-    r"[,，]\s*(?:(?:首次|历史性)?(?:突破|跨越|迈上|站上)[^,，;；。]{1,14}[,，]\s*)?(?:总量|规模)?(?:达到|达|为|至|实现)")
+    r"[,，]\s*(?:(?:首次|历史性)?(?:突破|跨越|迈上|站上)[^,，;；。]{1,14}[,，]\s*)?(?:力争|预计|确保|争取)?(?:总量|规模)?"
+    r"(?:达到|达|为|至|实现|完成)")
 _BARE_GAP = re.compile(r"[,，]\s*")  # 同比增长7%左右,逼近300亿元大关: a level with its bound word needs no verb
 _MILESTONE_GAP = re.compile(r"^(?:大关|目标|关口|台阶)?\s*[,，]?\s*(?:达到|达|实现|为|完成)\s*$")
 _YOY_NOUN_ONLY = re.compile(rf"(?:{alternation('yoy_noun')})")
