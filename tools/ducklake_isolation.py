@@ -7,7 +7,8 @@ A table gets five one-row commits; a reader in another process begins a transact
 then commits one row more and runs a maintenance call; the reader counts again inside its transaction (it should
 still see 5), then once more after it commits (6). DuckLake 1.5.5 on a SQLite catalog in WAL mode, measured:
 a plain insert is isolated (5); followed by `ducklake_flush_inlined_data`, or by `ducklake_merge_adjacent_files`
-with inlining off, the open transaction sees 6, the row committed after it began.
+with inlining off, the open transaction sees 6, the row committed after it began. Related upstream reports:
+duckdb/ducklake#1413 (a reader fails after a concurrent flush) and #650 (a flush racing an insert duplicates rows).
 """
 
 from __future__ import annotations
