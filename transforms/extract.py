@@ -216,7 +216,7 @@ def _dec(x: Decimal | None) -> float | None:
 
 @lru_cache(maxsize=8192)  # names repeat across sentences and pages
 def clean_name(text: str) -> str:
-    text = text.strip(" ,，、:：;；")
+    text = _after_open_bracket(text.strip(" ,，、:：;；"))  # (其中大豆3万亩): what the bracket opens with is noise too
     for _ in range(3):
         before = text
         if text[:1] in _LEADING_FIRST:
@@ -228,12 +228,16 @@ def clean_name(text: str) -> str:
             break
     if _BARE_DURATION.fullmatch(text):
         return ""  # 五年年均增长5.2%: a duration names nothing (九年义务教育 keeps its 九年)
-    # brackets left open by the cut are noise
+    return _after_open_bracket(text).strip(" ,，、:：")
+
+
+def _after_open_bracket(text: str) -> str:
+    """Brackets left open by the cut are noise: the words after the last one."""
     if text.count("(") > text.count(")"):
         text = text[text.rfind("(") + 1 :]
     if text.count("（") > text.count("）"):
         text = text[text.rfind("（") + 1 :]
-    return text.strip(" ,，、:：")
+    return text
 
 
 @lru_cache(maxsize=32)
