@@ -132,8 +132,9 @@ _RANK_CLAUSE = re.compile(rf"[;；,，]\s*{_RANK_SCOPE}?{_RANK_VERB}{_RANK_SCOPE
 _RESPECTIVELY = re.compile(r"(分别|各)\s*(?:为|是|达到?|突破|实现|完成|增加|新增)?\s*$")
 _RATIO_CLAUSE = re.compile(r"[^,，;；。]*$")
 _RATIO_BASE = re.compile(r"[由从](?:上年|去年|前年|20\d{2}年)?的?[\d.:：︰∶]+$")
-# GDP增长6.0%,首次突破百亿元大关,达到100.6亿元: a milestone passed on the way may stand between the two
+# 按年平均汇率折14464美元: words that say a figure is the one before it, converted
 _CONVERSION = re.compile(r"(?:按|以)?(?:年平均|当年平均|平均)?(?:汇率|匯率)(?:折算|折合|折)(?:为|為|成)?|(?:折合|折算为|折算為)")
+# GDP增长6.0%,首次突破百亿元大关,达到100.6亿元: a milestone passed on the way may stand between the two
 _LEVEL_AFTER_GROWTH = re.compile(
     r"[,，]\s*(?:(?:首次|历史性)?(?:突破|跨越|迈上|站上)[^,，;；。]{1,14}[,，]\s*)?(?:力争|预计|确保|争取)?(?:总量|规模)?"
     r"(?:达到|达|为|至|实现|完成)")
