@@ -98,7 +98,8 @@ _BRIDGE = re.compile(rf"[\s,，、]|{alternation('yoy_bridge')}|[(（][^()（）
 _ABSOLUTE_CHANGE = re.compile(
     rf"(?:{alternation('absolute_change')}|(?:{alternation('yoy_base')})(?:{alternation('yoy_verb')}))了?$")
 _RANK = re.compile(alternation("rank_word"))
-_RANK_MOVE = re.compile(rf"(?:{alternation('rank_move')})$")
+_RANK_MOVE = re.compile(rf"(?:{alternation('rank_move')})了?$")
+_RANK_HELD = re.compile(rf"(?:{alternation('rank_word')}|居)$")  # 位列94名: a place held, written without 第
 _COUNTED_METRIC = re.compile(rf"[^\d,，;；:：。、]{{0,8}}?(?:{alternation('counted_metric')})")
 _PEER_GROUP_END = re.compile(r"中(?:[,，、]|有|位列|排名|$)")
 _FROM_TO = re.compile(rf"^(?:{alternation('from_to')})$")
@@ -687,8 +688,10 @@ def _is_rank_count(text: str, q: Quantity) -> bool:
 
 
 def _is_rank_move(text: str, q: Quantity, clause_start: int) -> bool:
-    """`排名上再进2位`, `位次前移3位`: places gained or lost in a ranking are a rank, not a count of people."""
-    return q.unit == "count" and q.raw.endswith("位") and bool(_RANK_MOVE.search(text, clause_start, q.start))
+    """`排名上再进2位`, `位次前移3位`, `较上一年提升了41名`, `位列94名`: places gained or lost in a ranking, or the
+    place held, are a rank, not a count of people."""
+    return q.unit == "count" and q.raw.endswith(("位", "名")) and bool(
+        _RANK_MOVE.search(text, clause_start, q.start) or _RANK_HELD.search(text, clause_start, q.start))
 
 
 def _read_levels(state: _SentenceState, batch: list[Quantity], prev_end: int, next_start: int) -> None:

@@ -107,8 +107,6 @@ _RATIO_NOUN = re.compile(rf"(?:{alternation('ratio_noun')})(?!上年|去年|同�
 _RATIO_FIGURE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,3}(?![\d.%万亿千元倍])")
 _CLAUSE_END = re.compile(r"[,，;；。]")
 _MINUS = ("-", "−")
-_RANK_UNITS = frozenset(("名", "位"))
-_RANK_BEFORE = re.compile(r"(?:位列|位居|排名|排在|名列|居|提升了?|前移了?|上升了?|前进了?|跃升了?)$")
 _NOT_BEFORE = re.compile(rf"(?:{alternation('not_before_number')}|近\d*|[A-Za-z+\-/.])$")
 
 
@@ -195,8 +193,6 @@ def scan(text: str) -> list[Quantity]:
             continue
         if unit_word in COUNT_CLASSIFIERS and _NOT_AFTER_COUNT.match(text, m.end()):
             continue
-        if unit_word in _RANK_UNITS and _RANK_BEFORE.search(text, max(0, at - 5), at):
-            continue  # 位列94名, 较上一年提升了41名: a rank and its move, no count of people
         if unit_word and _NOT_UNIT_WORD.match(text, m.start("unit")):
             continue
         if unit_word == "%" and _YEAR_AS_PERCENT.fullmatch(num):
