@@ -460,8 +460,7 @@ def _maintain(con: duckdb.DuckDBPyConnection, locks: LoadLocks, snapshot_id: int
             if _unfinished(con):
                 return  # a load is running: the next load that finds itself alone does it
             flush_inlined(con)
-            if snapshot_id % COMPACT_EVERY == 0:
-                compact(con)
+            compact(con)
     except LockTimeout:
         return  # maintenance only: the data is correct without it
 
